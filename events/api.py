@@ -1,0 +1,185 @@
+"""Programme part of the v1 API: expos, halls, rooms, tracks, conferences, speakers,
+opening days and sessions."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from . import selectors, services
+from .models import Expo, Session
+from .permissions import IsOrganiserOrReadOnly
+from .serializers import (
+    ConferenceSerializer,
+    ExpoSerializer,
+    HallSerializer,
+    OpeningDaySerializer,
+    RoomSerializer,
+    SessionFilterSerializer,
+    SessionSerializer,
+    SpeakerSerializer,
+    TrackSerializer,
+)
+
+WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
+
+
+class ExpoTimeZoneMixin:
+    """Reads and writes times in the expo's own time zone: an input without an offset is
+    taken as local time there, and output carries the expo's offset."""
+
+    permission_classes = [IsOrganiserOrReadOnly]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        expo = self.get_expo()
+        if expo is not None:
+            timezone.activate(expo.tz)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        timezone.deactivate()
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["expo"] = self.get_expo()
+        return context
+
+
+class ExpoScopedViewSet(ExpoTimeZoneMixin, viewsets.ModelViewSet):
+    """A collection inside one expo: ``/api/v1/expos/{expo_slug}/<things>/``."""
+
+    http_method_names = WRITE_METHODS
+    lookup_field = "slug"
+
+    @cached_property
+    def expo(self):
+        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
+
+    def get_expo(self):
+        return self.expo
+
+    def get_queryset(self):
+        return self.serializer_class.Meta.model.objects.filter(expo=self.expo)
+
+    def perform_create(self, serializer):
+        serializer.save(expo=self.expo)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List expos"),
+    create=extend_schema(summary="Create an expo (organisers)"),
+)
+class ExpoViewSet(ExpoTimeZoneMixin, viewsets.ModelViewSet):
+    serializer_class = ExpoSerializer
+    queryset = Expo.objects.prefetch_related("halls", "rooms__hall")
+    lookup_field = "slug"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_expo(self):
+        if self.kwargs.get("slug") is None:
+            return None
+        return self.get_object()
+
+    def perform_create(self, serializer):
+        expo = serializer.save()
+        expo.organisers.add(self.request.user)
+
+
+class HallViewSet(ExpoScopedViewSet):
+    serializer_class = HallSerializer
+
+
+class RoomViewSet(ExpoScopedViewSet):
+    serializer_class = RoomSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("hall")
+
+
+class TrackViewSet(ExpoScopedViewSet):
+    serializer_class = TrackSerializer
+
+
+class ConferenceViewSet(ExpoScopedViewSet):
+    serializer_class = ConferenceSerializer
+
+
+class SpeakerViewSet(ExpoScopedViewSet):
+    serializer_class = SpeakerSerializer
+    lookup_field = "pk"
+
+
+class OpeningDayViewSet(ExpoScopedViewSet):
+    serializer_class = OpeningDaySerializer
+    lookup_field = "date"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The expo's sessions",
+        parameters=[
+            OpenApiParameter("day", str, description="YYYY-MM-DD in the expo's time zone"),
+            OpenApiParameter("room", str, description="room slug"),
+            OpenApiParameter("track", str, description="track slug"),
+            OpenApiParameter("conference", str, description="conference slug"),
+        ],
+    )
+)
+class ExpoSessionViewSet(
+    ExpoTimeZoneMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """``/api/v1/expos/{expo_slug}/sessions/``: list with filters, and create."""
+
+    serializer_class = SessionSerializer
+
+    @cached_property
+    def expo(self):
+        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
+
+    def get_expo(self):
+        return self.expo
+
+    def get_queryset(self):
+        sessions = selectors.programme(self.expo)
+        if self.action != "list":
+            return sessions
+        filters = SessionFilterSerializer(
+            data=self.request.query_params, context={"expo": self.expo}
+        )
+        filters.is_valid(raise_exception=True)
+        chosen = filters.validated_data
+        if "day" in chosen:
+            sessions = selectors.sessions_on_day(self.expo, chosen["day"], sessions)
+        for field in ("room", "track", "conference"):
+            if field in chosen:
+                sessions = sessions.filter(**{field: chosen[field]})
+        return sessions
+
+
+class SessionViewSet(
+    ExpoTimeZoneMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """``/api/v1/sessions/{id}/``: one session, whichever expo it is in."""
+
+    serializer_class = SessionSerializer
+    queryset = Session.objects.select_related("expo", "room__hall", "track", "conference")
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_expo(self):
+        return self.get_object().expo
+
+    @cached_property
+    def _session(self):
+        return super().get_object()
+
+    def get_object(self):
+        return self._session
+
+    def perform_destroy(self, session):
+        services.delete_session(session)

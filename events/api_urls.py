@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import api
+
+collection = {"get": "list", "post": "create"}
+member = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+
+nested = [
+    ("halls", api.HallViewSet, "<slug:slug>"),
+    ("rooms", api.RoomViewSet, "<slug:slug>"),
+    ("tracks", api.TrackViewSet, "<slug:slug>"),
+    ("conferences", api.ConferenceViewSet, "<slug:slug>"),
+    ("speakers", api.SpeakerViewSet, "<int:pk>"),
+    ("opening-days", api.OpeningDayViewSet, "<str:date>"),
+]
+
+urlpatterns = [
+    path("expos/", api.ExpoViewSet.as_view(collection), name="expo-list"),
+    path(
+        "expos/<slug:slug>/",
+        api.ExpoViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="expo-detail",
+    ),
+    path(
+        "expos/<slug:expo_slug>/sessions/",
+        api.ExpoSessionViewSet.as_view(collection),
+        name="expo-session-list",
+    ),
+    path("sessions/<int:pk>/", api.SessionViewSet.as_view(member), name="session-detail"),
+]
+for name, viewset, lookup in nested:
+    urlpatterns += [
+        path(
+            f"expos/<slug:expo_slug>/{name}/",
+            viewset.as_view(collection),
+            name=f"expo-{name}-list",
+        ),
+        path(
+            f"expos/<slug:expo_slug>/{name}/{lookup}/",
+            viewset.as_view(member),
+            name=f"expo-{name}-detail",
+        ),
+    ]

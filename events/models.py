@@ -1,0 +1,335 @@
+"""The programme: an expo, where it happens (venue, halls, rooms), when it is open, and
+what is on (tracks, conferences, sessions, speakers).
+
+Times are stored in UTC. A "day" is always a calendar day in the expo's own time zone.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_OPENS_AT = dt.time(9, 0)
+DEFAULT_CLOSES_AT = dt.time(21, 0)
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(zone)s” is not a known time zone."), params={"zone": value})
+
+
+def validate_languages(value):
+    known = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Give at least one language."))
+    unknown = [code for code in value if code not in known]
+    if unknown:
+        raise ValidationError(
+            _("Unknown language: %(codes)s. Choose from %(known)s."),
+            params={"codes": ", ".join(map(str, unknown)), "known": ", ".join(sorted(known))},
+        )
+
+
+def all_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+class Expo(models.Model):
+    slug = models.SlugField(_("short name"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    languages = models.JSONField(
+        _("languages"), default=all_languages, validators=[validate_languages]
+    )
+    opens_at = models.TimeField(
+        _("usual opening time"),
+        default=DEFAULT_OPENS_AT,
+        help_text=_("Used on every day that has no opening hours of its own."),
+    )
+    closes_at = models.TimeField(_("usual closing time"), default=DEFAULT_CLOSES_AT)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organised_expos",
+        verbose_name=_("organisers"),
+    )
+
+    class Meta:
+        ordering = ["start_date", "name"]
+        verbose_name = _("expo")
+        verbose_name_plural = _("expos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="expo_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The last day cannot be before the first day.")})
+
+    @cached_property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def days(self):
+        """Every calendar day from the first to the last, open or not."""
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + dt.timedelta(days=offset) for offset in range(count)]
+
+    def local_day(self, moment):
+        """The expo-local calendar day a UTC moment falls on."""
+        return moment.astimezone(self.tz).date()
+
+
+class Venue(models.Model):
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="venues")
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("address"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+
+    def __str__(self):
+        return self.name
+
+
+class Hall(models.Model):
+    """A zone of the venue with its own entrance and a fire-safety limit on people inside."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="halls")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.SET_NULL, null=True, blank=True, related_name="halls"
+    )
+    slug = models.SlugField(_("short name"))
+    name = models.CharField(_("name"), max_length=200)
+    capacity = models.PositiveIntegerField(
+        _("safety capacity"),
+        validators=[MinValueValidator(1)],
+        help_text=_("The most people allowed inside at once."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hall")
+        verbose_name_plural = _("halls")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "slug"], name="hall_slug_unique_in_expo"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="hall_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.venue_id and self.expo_id and self.venue.expo_id != self.expo_id:
+            raise ValidationError({"venue": _("The venue belongs to another expo.")})
+
+
+class Room(models.Model):
+    # The expo is kept beside the hall so that a room's slug can be unique in its expo.
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="rooms")
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="rooms")
+    slug = models.SlugField(_("short name"))
+    name = models.CharField(_("name"), max_length=200)
+    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["hall__name", "name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "slug"], name="room_slug_unique_in_expo"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="room_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.hall_id and self.expo_id and self.hall.expo_id != self.expo_id:
+            raise ValidationError({"hall": _("The hall belongs to another expo.")})
+
+
+class Track(models.Model):
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="tracks")
+    slug = models.SlugField(_("short name"))
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#1f5f8b", help_text=_("A hex colour such as #1f5f8b.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "slug"], name="track_slug_unique_in_expo")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Conference(models.Model):
+    """A named event of several sessions inside the expo, with its own days and audience."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="conferences")
+    slug = models.SlugField(_("short name"))
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+
+    class Meta:
+        ordering = ["start_date", "name"]
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "slug"], name="conference_slug_unique_in_expo"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="conference_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day cannot be before the first day.")
+        if self.expo_id and self.start_date and self.end_date:
+            expo = self.expo
+            if self.start_date < expo.start_date or self.end_date > expo.end_date:
+                errors["start_date"] = _(
+                    "A conference must lie within the expo's days (%(first)s to %(last)s)."
+                ) % {"first": expo.start_date, "last": expo.end_date}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Speaker(models.Model):
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="speakers")
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    biography = models.TextField(_("biography"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+    def __str__(self):
+        return self.name
+
+
+class OpeningDay(models.Model):
+    """Opening hours of one day that differ from the expo's usual hours.
+
+    A closing time at or before the opening time means the expo closes after midnight,
+    on the next calendar day: a late evening from 10:00 to 01:00.
+    """
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="opening_days")
+    date = models.DateField(_("day"))
+    is_closed = models.BooleanField(_("closed all day"), default=False)
+    opens_at = models.TimeField(_("opens"), default=DEFAULT_OPENS_AT)
+    closes_at = models.TimeField(_("closes"), default=DEFAULT_CLOSES_AT)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("opening day")
+        verbose_name_plural = _("opening days")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "date"], name="one_opening_day_per_date")
+        ]
+
+    def __str__(self):
+        if self.is_closed:
+            return f"{self.date}: " + str(_("closed"))
+        return f"{self.date}: {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def clean(self):
+        if (
+            self.expo_id
+            and self.date
+            and not (self.expo.start_date <= self.date <= self.expo.end_date)
+        ):
+            raise ValidationError({"date": _("The day is not one of the expo's days.")})
+        if self.opens_at == self.closes_at and not self.is_closed:
+            raise ValidationError({"closes_at": _("Opening and closing times are the same.")})
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        TALK = "talk", _("Talk")
+        WORKSHOP = "workshop", _("Workshop")
+        PANEL = "panel", _("Panel")
+        TOUR = "tour", _("Guided tour")
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=250)
+    abstract = models.TextField(_("abstract"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TALK)
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions")
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("seats"), null=True, blank=True, help_text=_("Empty for the room's seats.")
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    conference = models.ForeignKey(
+        Conference, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    speakers = models.ManyToManyField(Speaker, blank=True, related_name="sessions")
+
+    class Meta:
+        ordering = ["start", "room__name"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [
+            models.Index(fields=["expo", "start"], name="session_expo_start"),
+            models.Index(fields=["room", "start"], name="session_room_start"),
+        ]
+        # On PostgreSQL, migration 0002 adds an exclusion constraint
+        # (``session_room_no_overlap``) so that two sessions in one room never overlap.
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def seats(self):
+        """Seats on offer: the session's own limit, else the room's."""
+        return self.capacity if self.capacity is not None else self.room.capacity

@@ -1,0 +1,26 @@
+"""Who may change an expo: its organisers."""
+
+from rest_framework import permissions
+
+
+def is_organiser(user, expo):
+    """Organisers of an expo may change it; superusers organise every expo."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return expo.organisers.filter(pk=user.pk).exists()
+
+
+class IsOrganiserOrReadOnly(permissions.BasePermission):
+    """Anyone reads; only the expo's organisers write. Views expose ``get_expo()``."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if not request.user.is_authenticated:
+            return False
+        expo = view.get_expo()
+        if expo is None:
+            return request.user.has_perm("events.add_expo")
+        return is_organiser(request.user, expo)

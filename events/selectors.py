@@ -1,0 +1,59 @@
+"""Read queries of the programme, shared by the API, pages and the admin."""
+
+import datetime as dt
+from collections import defaultdict
+
+from .models import Session
+
+
+def opening_windows(expo):
+    """Each open day of the expo mapped to its (opens, closes) moments, as aware datetimes.
+
+    Days without an ``OpeningDay`` row use the expo's usual hours; a closing time at or
+    before the opening time falls on the next calendar day.
+    """
+    special = {day.date: day for day in expo.opening_days.all()}
+    windows = {}
+    for day in expo.days:
+        row = special.get(day)
+        if row is not None and row.is_closed:
+            continue
+        opens_at = row.opens_at if row else expo.opens_at
+        closes_at = row.closes_at if row else expo.closes_at
+        closing_day = day if closes_at > opens_at else day + dt.timedelta(days=1)
+        windows[day] = (
+            dt.datetime.combine(day, opens_at, tzinfo=expo.tz),
+            dt.datetime.combine(closing_day, closes_at, tzinfo=expo.tz),
+        )
+    return windows
+
+
+def day_bounds(expo, day):
+    """The UTC span of one expo-local calendar day (23 or 25 hours when clocks change)."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=expo.tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=expo.tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def programme(expo):
+    """The expo's sessions with everything a listing shows, in a fixed number of queries."""
+    return (
+        Session.objects.filter(expo=expo)
+        .select_related("room__hall", "track", "conference", "expo")
+        .prefetch_related("speakers")
+        .order_by("start", "room__name")
+    )
+
+
+def sessions_on_day(expo, day, sessions=None):
+    start, end = day_bounds(expo, day)
+    sessions = programme(expo) if sessions is None else sessions
+    return sessions.filter(start__gte=start, start__lt=end)
+
+
+def sessions_by_day(expo, sessions=None):
+    """Sessions grouped by the expo-local day they start on, days in order."""
+    grouped = defaultdict(list)
+    for session in programme(expo) if sessions is None else sessions:
+        grouped[expo.local_day(session.start)].append(session)
+    return dict(sorted(grouped.items()))

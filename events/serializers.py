@@ -1,0 +1,204 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import services
+from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track
+
+
+class ExpoSlugField(serializers.SlugRelatedField):
+    """A reference by slug to an object of the expo in the serializer's context."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(expo=self.context["expo"])
+
+
+class ModelRulesMixin:
+    """Runs the model's own checks (``clean`` and constraints) as part of validation, so a
+    bad value is a ``400`` on its field rather than a database error."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = self.instance or self.Meta.model()
+        if "expo" in self.context and hasattr(self.Meta.model, "expo_id"):
+            instance.expo = self.context["expo"]
+        plain = {k: v for k, v in attrs.items() if not isinstance(v, list | tuple | set)}
+        for name, value in plain.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_api_errors(error.message_dict)) from error
+        return attrs
+
+
+def _api_errors(message_dict):
+    return {
+        ("non_field_errors" if field == "__all__" else field): messages
+        for field, messages in message_dict.items()
+    }
+
+
+class UniqueSlugInExpoMixin:
+    def validate_slug(self, value):
+        others = self.Meta.model.objects.filter(expo=self.context["expo"], slug=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("This short name is already used in this expo."))
+        return value
+
+
+class HallSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Hall
+        fields = ["slug", "name", "capacity"]
+
+
+class RoomSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
+    hall = ExpoSlugField(queryset=Hall.objects.all())
+
+    class Meta:
+        model = Room
+        fields = ["slug", "name", "hall", "capacity"]
+
+
+class TrackSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Track
+        fields = ["slug", "name", "description", "colour"]
+
+
+class ConferenceSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Conference
+        fields = ["slug", "name", "description", "start_date", "end_date", "capacity"]
+
+
+class SpeakerSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["id", "name", "organisation", "biography", "email"]
+        extra_kwargs = {"email": {"write_only": True}}
+
+
+class OpeningDaySerializer(ModelRulesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = OpeningDay
+        fields = ["date", "is_closed", "opens_at", "closes_at", "note"]
+
+    def validate_date(self, value):
+        others = OpeningDay.objects.filter(expo=self.context["expo"], date=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("This day already has its opening hours."))
+        return value
+
+
+class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    halls = HallSerializer(many=True, read_only=True)
+    rooms = RoomSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Expo
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "languages",
+            "opens_at",
+            "closes_at",
+            "halls",
+            "rooms",
+        ]
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "organisation": {"type": "string"},
+            },
+        },
+        "description": "Speakers as objects; write a list of speaker ids.",
+    }
+)
+class SpeakerListField(serializers.PrimaryKeyRelatedField):
+    """Written as speaker ids; read as ``{"id", "name", "organisation"}`` objects."""
+
+    def get_queryset(self):
+        return Speaker.objects.filter(expo=self.context["expo"])
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_representation(self, value):
+        return {"id": value.pk, "name": value.name, "organisation": value.organisation}
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    room = ExpoSlugField(queryset=Room.objects.all())
+    track = ExpoSlugField(queryset=Track.objects.all(), required=False, allow_null=True)
+    conference = ExpoSlugField(queryset=Conference.objects.all(), required=False, allow_null=True)
+    speakers = SpeakerListField(many=True, required=False)
+    day = serializers.SerializerMethodField()
+    hall = serializers.SlugRelatedField(source="room.hall", slug_field="slug", read_only=True)
+    seats = serializers.IntegerField(read_only=True, help_text="Seats on offer.")
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "title",
+            "abstract",
+            "kind",
+            "room",
+            "hall",
+            "start",
+            "end",
+            "day",
+            "capacity",
+            "seats",
+            "language",
+            "track",
+            "conference",
+            "speakers",
+        ]
+
+    def create(self, validated_data):
+        speakers = validated_data.pop("speakers", [])
+        session = Session(expo=self.context["expo"], **validated_data)
+        return services.save_session(session, speakers=speakers)
+
+    def update(self, session, validated_data):
+        speakers = validated_data.pop("speakers", None)
+        for name, value in validated_data.items():
+            setattr(session, name, value)
+        return services.save_session(session, speakers=speakers)
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_day(self, session):
+        return session.expo.local_day(session.start).isoformat()
+
+
+class SessionFilterSerializer(serializers.Serializer):
+    """The query parameters of the session list."""
+
+    day = serializers.DateField(required=False, help_text="YYYY-MM-DD in the expo's time zone.")
+    room = ExpoSlugField(queryset=Room.objects.all(), required=False)
+    track = ExpoSlugField(queryset=Track.objects.all(), required=False)
+    conference = ExpoSlugField(queryset=Conference.objects.all(), required=False)

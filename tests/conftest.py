@@ -1,0 +1,84 @@
+import datetime as dt
+import zoneinfo
+
+import pytest
+from rest_framework.test import APIClient
+
+from events.models import Expo, Hall, Room, Speaker, Track
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+
+
+def local(day, hour, minute=0, tz=STOCKHOLM):
+    """An aware moment at a local wall-clock time on ``day``."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def expo(db):
+    return Expo.objects.create(
+        slug="city-expo",
+        name="Malmö City Expo",
+        start_date=dt.date(2026, 6, 1),
+        end_date=dt.date(2026, 6, 7),
+        time_zone="Europe/Stockholm",
+    )
+
+
+@pytest.fixture
+def other_expo(db):
+    return Expo.objects.create(
+        slug="other-expo",
+        name="Other Expo",
+        start_date=dt.date(2026, 6, 1),
+        end_date=dt.date(2026, 6, 7),
+    )
+
+
+@pytest.fixture
+def hall(expo):
+    return Hall.objects.create(expo=expo, slug="hall-a", name="Hall A", capacity=2000)
+
+
+@pytest.fixture
+def room(expo, hall):
+    return Room.objects.create(expo=expo, hall=hall, slug="a1", name="Room A1", capacity=120)
+
+
+@pytest.fixture
+def other_room(expo, hall):
+    return Room.objects.create(expo=expo, hall=hall, slug="a2", name="Room A2", capacity=80)
+
+
+@pytest.fixture
+def track(expo):
+    return Track.objects.create(expo=expo, slug="smart-city", name="Smart city")
+
+
+@pytest.fixture
+def speaker(expo):
+    return Speaker.objects.create(expo=expo, name="Åsa Öberg", organisation="Malmö stad")
+
+
+@pytest.fixture
+def organiser(django_user_model, expo):
+    user = django_user_model.objects.create_user("olga", password="pw-olga-123")
+    expo.organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def organiser_api(organiser):
+    client = APIClient()
+    client.force_authenticate(organiser)
+    return client
