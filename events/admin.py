@@ -1,0 +1,356 @@
+"""The organisers' back office for the programme.
+
+Thin on purpose: the programme's rules live in ``services``. The session form checks a
+session with the same functions the API uses and the admin saves it with
+``services.save_session``. Staff who are not superusers see only the expos they organise,
+and what belongs to them.
+"""
+
+import contextlib
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.forms.models import construct_instance
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from expo.errors import Conflict, InvalidInput
+
+from . import services
+from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
+
+
+def organised_expos(user):
+    return Expo.objects.filter(organisers=user)
+
+
+class OrganiserScopeMixin:
+    """Superusers see every expo; other staff only the expos they organise.
+
+    Limits the list, the change pages, the autocompletes that use this admin and the
+    choices of related fields alike. For model admins and inlines.
+    """
+
+    #: The lookup from this admin's model to its expo.
+    expo_path = "expo"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.expo_path}__in": organised_expos(request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._limit_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._limit_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _limit_choices(self, db_field, request, kwargs):
+        if request.user.is_superuser or "queryset" in kwargs:
+            return
+        model = db_field.related_model
+        expos = organised_expos(request.user)
+        if model is Expo:
+            kwargs["queryset"] = expos
+            return
+        try:
+            model._meta.get_field("expo")
+        except FieldDoesNotExist:
+            return
+        kwargs["queryset"] = model._default_manager.filter(expo__in=expos)
+
+
+class ExpoPartAdmin(OrganiserScopeMixin, admin.ModelAdmin):
+    """An admin for a part of an expo. The expo is chosen on adding and is fixed after."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "expo") if obj is not None else readonly
+
+
+EXPO_FILTER = ("expo", admin.RelatedOnlyFieldListFilter)
+
+
+class HallInline(OrganiserScopeMixin, admin.TabularInline):
+    model = Hall
+    fields = ("name", "slug", "capacity", "venue")
+    prepopulated_fields = {"slug": ("name",)}
+    show_change_link = True
+    extra = 0
+
+
+class TrackInline(OrganiserScopeMixin, admin.TabularInline):
+    model = Track
+    fields = ("name", "slug", "colour", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    extra = 0
+
+
+class OpeningDayInline(OrganiserScopeMixin, admin.TabularInline):
+    model = OpeningDay
+    fields = ("date", "is_closed", "opens_at", "closes_at", "note")
+    extra = 0
+
+
+@admin.register(Expo)
+class ExpoAdmin(OrganiserScopeMixin, admin.ModelAdmin):
+    expo_path = "pk"
+    list_display = ("name", "slug", "start_date", "end_date", "time_zone")
+    search_fields = ("name", "slug")
+    list_filter = ("time_zone",)
+    ordering = ("-start_date", "name")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("organisers",)
+    inlines = (HallInline, TrackInline, OpeningDayInline)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", "organisers")}),
+        (
+            _("Days and hours"),
+            {"fields": ("start_date", "end_date", "time_zone", "opens_at", "closes_at")},
+        ),
+        (_("Languages"), {"fields": ("languages",)}),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not request.user.is_superuser:
+            # Whoever adds an expo organises it; else it would vanish from their list.
+            form.instance.organisers.add(request.user)
+
+
+@admin.register(Venue)
+class VenueAdmin(ExpoPartAdmin):
+    list_display = ("name", "expo")
+    list_filter = (EXPO_FILTER,)
+    search_fields = ("name", "address")
+    ordering = ("expo", "name")
+    list_select_related = ("expo",)
+
+
+class RoomFormSet(forms.BaseInlineFormSet):
+    """Rooms added in a hall belong to the hall's expo, where their short name is unique.
+
+    The expo is not a field of the inline form, so Django cannot check that uniqueness.
+    """
+
+    def clean(self):
+        super().clean()
+        expo_id = self.instance.expo_id
+        if expo_id is None:
+            return
+        slugs = set()
+        for form in self.forms:
+            if form.errors or not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            room = form.instance
+            room.expo_id = expo_id
+            taken = Room.objects.filter(expo_id=expo_id, slug=room.slug).exclude(pk=room.pk)
+            if room.slug in slugs or taken.exists():
+                form.add_error("slug", _("The expo has another room with this short name."))
+            slugs.add(room.slug)
+
+
+class RoomInline(OrganiserScopeMixin, admin.TabularInline):
+    model = Room
+    formset = RoomFormSet
+    fields = ("name", "slug", "capacity")
+    prepopulated_fields = {"slug": ("name",)}
+    extra = 0
+
+
+@admin.register(Hall)
+class HallAdmin(ExpoPartAdmin):
+    list_display = ("name", "slug", "expo", "venue", "capacity")
+    list_filter = (EXPO_FILTER,)
+    search_fields = ("name", "slug")
+    ordering = ("expo", "name")
+    list_select_related = ("expo", "venue")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("expo", "name", "slug", "venue", "capacity")
+    inlines = (RoomInline,)
+
+
+@admin.register(Room)
+class RoomAdmin(ExpoPartAdmin):
+    list_display = ("name", "slug", "hall", "expo", "capacity")
+    list_filter = (EXPO_FILTER, ("hall", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "slug", "hall__name")
+    ordering = ("expo", "hall__name", "name")
+    list_select_related = ("expo", "hall")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("expo", "hall", "name", "slug", "capacity")
+
+
+@admin.register(Track)
+class TrackAdmin(ExpoPartAdmin):
+    list_display = ("name", "slug", "expo", "colour")
+    list_filter = (EXPO_FILTER,)
+    search_fields = ("name", "slug")
+    ordering = ("expo", "name")
+    list_select_related = ("expo",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Conference)
+class ConferenceAdmin(ExpoPartAdmin):
+    list_display = ("name", "expo", "start_date", "end_date", "capacity")
+    list_filter = (EXPO_FILTER,)
+    search_fields = ("name", "slug")
+    ordering = ("expo", "start_date", "name")
+    list_select_related = ("expo",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(ExpoPartAdmin):
+    list_display = ("name", "organisation", "email", "expo")
+    list_filter = (EXPO_FILTER,)
+    search_fields = ("name", "organisation", "email")
+    ordering = ("expo", "name")
+    list_select_related = ("expo",)
+
+
+@admin.register(OpeningDay)
+class OpeningDayAdmin(ExpoPartAdmin):
+    list_display = ("date", "expo", "is_closed", "opens_at", "closes_at", "note")
+    list_filter = (EXPO_FILTER, "is_closed")
+    search_fields = ("note",)
+    ordering = ("expo", "date")
+    list_select_related = ("expo",)
+
+
+class SessionAdminForm(forms.ModelForm):
+    """Checks a session against the programme's rules and shows a refusal as form errors."""
+
+    class Meta:
+        model = Session
+        fields = (
+            "expo",
+            "title",
+            "kind",
+            "language",
+            "abstract",
+            "room",
+            "start",
+            "end",
+            "capacity",
+            "track",
+            "conference",
+            "speakers",
+        )
+        help_texts = {
+            "start": _("On the expo's clock."),
+            "end": _("On the expo's clock."),
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if any(self.has_error(name) for name in ("expo", "room", "start", "end")):
+            return cleaned_data  # The rules need these; their own errors come first.
+        session = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        speakers = list(cleaned_data.get("speakers") or [])
+        try:
+            services.check_session_fields(session, speakers)
+        except InvalidInput as invalid:
+            for field, messages in invalid.errors.items():
+                if field not in self.fields:
+                    self.add_error(None, messages)
+                elif not self.has_error(field):  # Not the same complaint twice.
+                    self.add_error(field, messages)
+            return cleaned_data
+        for check in (
+            lambda: services.check_room_free(session),
+            lambda: services.check_speakers_free(session, speakers),
+        ):
+            try:
+                check()
+            except Conflict as conflict:
+                self.add_error(None, ValidationError(conflict.message, code=conflict.code))
+        return cleaned_data
+
+
+@admin.register(Session)
+class SessionAdmin(ExpoPartAdmin):
+    form = SessionAdminForm
+    list_display = (
+        "title",
+        "kind",
+        "room",
+        "hall",
+        "local_start",
+        "local_end",
+        "track",
+        "conference",
+    )
+    list_filter = (
+        EXPO_FILTER,
+        "kind",
+        ("track", admin.RelatedOnlyFieldListFilter),
+        ("conference", admin.RelatedOnlyFieldListFilter),
+        "language",
+        ("room__hall", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("title", "abstract", "speakers__name")
+    search_help_text = _("Search by title, abstract or speaker.")
+    date_hierarchy = "start"
+    ordering = ("start", "room__name")
+    list_select_related = ("expo", "room__hall", "track", "conference")
+    autocomplete_fields = ("room", "track", "conference", "speakers")
+    fieldsets = (
+        (None, {"fields": ("expo", "title", "kind", "language", "abstract")}),
+        (_("Time and place"), {"fields": ("room", "start", "end", "capacity")}),
+        (_("Programme"), {"fields": ("track", "conference", "speakers")}),
+    )
+
+    @admin.display(description=_("hall"), ordering="room__hall__name")
+    def hall(self, session):
+        return session.room.hall
+
+    @admin.display(description=_("starts (expo time)"), ordering="start")
+    def local_start(self, session):
+        return f"{session.start.astimezone(session.expo.tz):%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("ends"), ordering="end")
+    def local_end(self, session):
+        tz = session.expo.tz
+        start, end = session.start.astimezone(tz), session.end.astimezone(tz)
+        return f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form shows and reads times on the expo's clock, as the programme does. The
+        # page is rendered in here because widgets convert their values when rendered.
+        expo = self._expo_of_form(request, object_id)
+        with timezone.override(expo.tz) if expo else contextlib.nullcontext():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+        return response
+
+    def _expo_of_form(self, request, object_id):
+        """The session's expo, or on adding the one picked (or given in the address)."""
+        if object_id is not None:
+            session = self.get_object(request, unquote(object_id))
+            return session.expo if session is not None else None
+        expo_id = request.POST.get("expo") or request.GET.get("expo") or ""
+        if not expo_id.isdigit():
+            return None
+        expos = Expo.objects.all() if request.user.is_superuser else organised_expos(request.user)
+        return expos.filter(pk=expo_id).first()
+
+    def save_model(self, request, obj, form, change):
+        # The form has run the checks; the service runs them again under lock and saves
+        # the speakers. save_related() then sets the same speakers again, which is a no-op.
+        services.save_session(obj, speakers=form.cleaned_data["speakers"])
+
+    def delete_model(self, request, obj):
+        services.delete_session(obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset:
+            services.delete_session(session)
