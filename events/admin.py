@@ -21,10 +21,7 @@ from expo.errors import Conflict, InvalidInput
 
 from . import services
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
-
-
-def organised_expos(user):
-    return Expo.objects.filter(organisers=user)
+from .selectors import organised_expos
 
 
 class OrganiserScopeMixin:
@@ -340,7 +337,7 @@ class SessionAdmin(ExpoPartAdmin):
         expo_id = request.POST.get("expo") or request.GET.get("expo") or ""
         if not expo_id.isdigit():
             return None
-        expos = Expo.objects.all() if request.user.is_superuser else organised_expos(request.user)
+        expos = organised_expos(request.user)
         return expos.filter(pk=expo_id).first()
 
     def save_model(self, request, obj, form, change):

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from .models import Session
+from .models import Expo, Session
 
 
 def opening_windows(expo):
@@ -57,3 +57,10 @@ def sessions_by_day(expo, sessions=None):
     for session in programme(expo) if sessions is None else sessions:
         grouped[expo.local_day(session.start)].append(session)
     return dict(sorted(grouped.items()))
+
+
+def organised_expos(user):
+    """The expos ``user`` organises (superusers organise all of them)."""
+    if user.is_superuser:
+        return Expo.objects.all()
+    return Expo.objects.filter(organisers=user)
