@@ -146,7 +146,9 @@ class Hall(models.Model):
 class Room(models.Model):
     # The expo is kept beside the hall so that a room's slug can be unique in its expo.
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="rooms")
-    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="rooms")
+    # RESTRICT rather than PROTECT: a hall with rooms cannot be deleted on its own, but
+    # deleting the whole expo takes both.
+    hall = models.ForeignKey(Hall, on_delete=models.RESTRICT, related_name="rooms")
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
@@ -295,7 +297,7 @@ class Session(models.Model):
     title = models.CharField(_("title"), max_length=250)
     abstract = models.TextField(_("abstract"), blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TALK)
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions")
+    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions")
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(

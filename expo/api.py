@@ -1,7 +1,7 @@
 """What every API view shares: pagination and the error shapes of the contract."""
 
 from django.db import IntegrityError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -24,7 +24,7 @@ def exception_handler(exc, context):
         exc = ValidationError(exc.errors)
     elif isinstance(exc, Conflict):
         return conflict_response(str(exc.message), exc.code, **exc.extra)
-    elif isinstance(exc, ProtectedError):
+    elif isinstance(exc, ProtectedError | RestrictedError):
         return conflict_response(
             _("This is still in use by other records; remove those first."), "in_use"
         )
