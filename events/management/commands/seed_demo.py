@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from tqdm import tqdm
@@ -36,9 +37,12 @@ class Command(BaseCommand):
     def handle(self, start, reset, if_empty, no_progress, verbosity, **options):
         existing = Expo.objects.filter(slug=demo.SLUG)
         if reset:
-            if existing.exists() and existing.get().orders.exists():
-                raise CommandError("The demo expo has orders; it is not deleted.")
-            existing.delete()
+            try:
+                existing.delete()
+            except (ProtectedError, RestrictedError):
+                raise CommandError(
+                    "The demo expo has tickets or other records that keep it; it is not deleted."
+                ) from None
         if if_empty and Expo.objects.exists():
             self.stdout.write("There are expos already; the demo is not loaded.")
         elif existing.exists():
