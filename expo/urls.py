@@ -8,4 +8,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("events.api_urls")),
+    path("api/v1/", include("ticketing.api_urls")),
+    path("", include("ticketing.urls")),
 ]

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TicketingConfig(AppConfig):
     name = "ticketing"
     verbose_name = _("Tickets and check-in")
+
+    def ready(self):
+        from . import schema  # noqa: F401  (registers the schema extension)

@@ -1,0 +1,205 @@
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.ticketing.conftest import attendee
+from ticketing import codes, services
+from ticketing.models import Order, Quota, SessionBooking, Ticket, TicketType
+
+REGISTER = "/api/v1/expos/city-expo/registrations/"
+
+
+def registration(**fields):
+    return {
+        "ticket_type": "day",
+        "day": "2026-06-02",
+        "attendees": [{"name": "Åsa Öberg", "email": "asa@example.org", "organisation": "Lund"}],
+        **fields,
+    }
+
+
+def test_registration_answers_with_tickets_and_the_private_link(api, day_ticket):
+    response = api.post(REGISTER, registration(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    order = Order.objects.get(pk=body["id"])
+    [ticket] = body["tickets"]
+    assert ticket["holder_name"] == "Åsa Öberg"
+    assert ticket["valid_days"] == ["2026-06-02"]
+    assert codes.verify(ticket["code"]).ticket_id == ticket["id"]
+    assert body["manage_url"].endswith(f"/expos/city-expo/my-tickets/{order.secret}/")
+
+
+def test_a_sold_out_registration_is_409(api, day_ticket):
+    day_ticket.capacity = 1
+    services.save_ticket_type(day_ticket)
+    assert api.post(REGISTER, registration(), format="json").status_code == 201
+    response = api.post(REGISTER, registration(), format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "sold_out"
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ticket_type": "nope"}, "ticket_type"),
+        ({"day": "2026-07-01"}, "day"),
+        ({"day": None}, "day"),
+        ({"day": "someday"}, "day"),
+        ({"attendees": []}, "attendees"),
+        ({"attendees": [{"name": "X", "email": "not-mail"}]}, "attendees"),
+        ({"attendees": [{"email": "x@example.org"}]}, "attendees"),
+        ({"attendees": [{"name": "X", "email": "x@example.org"}] * 11}, "attendees"),
+        ({"attendees": "everyone"}, "attendees"),
+    ],
+)
+def test_bad_registrations_are_400_and_write_nothing(api, day_ticket, change, field):
+    response = api.post(REGISTER, registration(**change), format="json")
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not Order.objects.exists() and not Ticket.objects.exists()
+
+
+def test_an_organiser_manages_ticket_types_and_their_quotas(organiser_api, expo, hall):
+    body = {
+        "slug": "weekend",
+        "name": "Weekend",
+        "kind": "multi_day",
+        "price": "150.00",
+        "valid_days": ["2026-06-06", "2026-06-07"],
+        "halls": ["hall-a"],
+        "day_capacity": 500,
+    }
+    url = "/api/v1/expos/city-expo/ticket-types/"
+    response = organiser_api.post(url, body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["halls"] == ["hall-a"]
+    weekend = TicketType.objects.get(slug="weekend")
+    assert sorted(Quota.objects.filter(ticket_type=weekend).values_list("size", flat=True)) == [
+        500,
+        500,
+    ]
+    response = organiser_api.patch(f"{url}weekend/", {"day_capacity": 800}, format="json")
+    assert response.status_code == 200
+    assert set(Quota.objects.filter(ticket_type=weekend).values_list("size", flat=True)) == {800}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"kind": "party"}, "kind"),
+        ({"valid_days": ["2027-01-01"]}, "valid_days"),
+        ({"kind": "conference"}, "conference"),
+        ({"price": "-5"}, "price"),
+        ({"halls": ["nowhere"]}, "halls"),
+        ({"sale_starts": "2026-05-02T00:00Z", "sale_ends": "2026-05-01T00:00Z"}, "sale_ends"),
+    ],
+)
+def test_bad_ticket_types_are_400(organiser_api, expo, change, field):
+    body = {"slug": "t", "name": "T", "kind": "season", **change}
+    response = organiser_api.post("/api/v1/expos/city-expo/ticket-types/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not TicketType.objects.exists()
+
+
+def test_visitors_see_ticket_types_but_cannot_add_them(api, day_ticket):
+    assert api.get("/api/v1/expos/city-expo/ticket-types/").json()["count"] == 1
+    body = {"slug": "t", "name": "T", "kind": "season"}
+    assert api.post("/api/v1/expos/city-expo/ticket-types/", body).status_code in (401, 403)
+
+
+def test_organisers_list_tickets_with_filters(organiser_api, api, expo, day_ticket, season_ticket):
+    services.register(expo, day_ticket, [attendee()], day=dt.date(2026, 6, 3))
+    services.register(expo, season_ticket, [attendee("Søren", "s@example.dk")])
+    cancelled = services.register(expo, season_ticket, [attendee("Kai", "k@example.fi")])
+    services.cancel_ticket(cancelled.tickets.get())
+    url = "/api/v1/expos/city-expo/tickets/"
+    assert organiser_api.get(url).json()["count"] == 3
+    names = [
+        t["holder_name"] for t in organiser_api.get(url, {"day": "2026-06-02"}).json()["results"]
+    ]
+    assert names == ["Søren", "Kai"]
+    assert organiser_api.get(url, {"status": "cancelled"}).json()["count"] == 1
+    assert organiser_api.get(url, {"ticket_type": "day"}).json()["count"] == 1
+    assert organiser_api.get(url, {"day": "x"}).status_code == 400
+    assert api.get(url).status_code in (401, 403)
+
+
+def test_a_holder_reads_and_cancels_their_ticket_with_its_code(api, expo, season_ticket):
+    ticket = services.register(expo, season_ticket, [attendee()]).tickets.get()
+    url = f"/api/v1/tickets/{ticket.pk}/"
+    assert api.get(url).status_code == 403
+    assert api.get(url, {"code": "EX1WRONG"}).status_code == 403
+    assert api.get(url, {"code": ticket.code}).json()["holder_name"] == "Åsa Öberg"
+    assert api.get(url, {"secret": ticket.order.secret}).status_code == 200
+    response = api.post(f"{url}cancel/", {"code": ticket.code}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    again = api.post(f"{url}cancel/", {"code": ticket.code}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "cancelled"
+
+
+def test_another_holders_code_does_not_open_a_ticket(api, expo, season_ticket):
+    mine = services.register(expo, season_ticket, [attendee()]).tickets.get()
+    theirs = services.register(expo, season_ticket, [attendee("B", "b@example.org")]).tickets.get()
+    assert api.get(f"/api/v1/tickets/{mine.pk}/", {"code": theirs.code}).status_code == 403
+    assert api.post(f"/api/v1/tickets/{mine.pk}/cancel/", {"code": theirs.code}).status_code == 403
+    mine.refresh_from_db()
+    assert mine.is_valid
+
+
+def test_booking_through_the_api(holders, workshop):
+    url = f"/api/v1/sessions/{workshop.pk}/bookings/"
+    client = APIClient()
+    answers = [client.post(url, {"code": t.code}, format="json") for t in holders[:3]]
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert [(a.json()["status"], a.json()["position"]) for a in answers] == [
+        ("booked", None),
+        ("booked", None),
+        ("waitlisted", 1),
+    ]
+    first = answers[0].json()["id"]
+    detail = f"{url}{first}/"
+    assert client.get(detail).status_code == 403
+    assert client.get(detail, {"code": holders[0].code}).json()["status"] == "booked"
+    assert client.delete(f"{detail}?code={holders[1].code}").status_code == 403
+    assert client.delete(f"{detail}?code={holders[0].code}").status_code == 204
+    waiting = SessionBooking.objects.get(pk=answers[2].json()["id"])
+    assert waiting.status == "booked"
+
+
+@pytest.mark.parametrize("code", ["", "garbage", "EX1" + "A" * 90])
+def test_booking_with_a_bad_code_is_400(holders, workshop, code):
+    response = APIClient().post(
+        f"/api/v1/sessions/{workshop.pk}/bookings/", {"code": code}, format="json"
+    )
+    assert response.status_code == 400
+    assert "code" in response.json()
+    assert not SessionBooking.objects.exists()
+
+
+def test_booking_with_a_code_of_another_expo_is_400(expo, season_ticket, workshop):
+    foreign = services.register(expo, season_ticket, [attendee()]).tickets.get()
+    response = APIClient().post(
+        f"/api/v1/sessions/{workshop.pk}/bookings/", {"code": foreign.code}, format="json"
+    )
+    assert response.status_code == 400
+
+
+def test_a_refused_booking_is_409(holders, workshop):
+    services.cancel_ticket(holders[0])
+    response = APIClient().post(
+        f"/api/v1/sessions/{workshop.pk}/bookings/", {"code": holders[0].code}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "cancelled"
+
+
+def test_public_keys_are_published(api, expo, season_ticket):
+    ticket = services.register(expo, season_ticket, [attendee()]).tickets.get()
+    keys = api.get("/api/v1/expos/city-expo/keys/").json()
+    assert any(key["active"] for key in keys)
+    assert codes.verify(ticket.code).key_id in {key["key_id"] for key in keys}

@@ -1,0 +1,324 @@
+import datetime as dt
+import io
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from events.models import Conference, Hall
+from expo.errors import InvalidInput
+from tests.ticketing.conftest import add_session, attendee
+from ticketing import services, signals
+from ticketing.models import CheckIn, Occupancy, ScannerDevice, ScanPoint, TicketType
+
+R = CheckIn.Result
+
+
+@pytest.fixture
+def today(future_expo):
+    return future_expo.local_day(timezone.now())
+
+
+@pytest.fixture
+def gate(future_expo):
+    return ScanPoint.objects.create(expo=future_expo, slug="north", name="North gate", kind="gate")
+
+
+@pytest.fixture
+def hall(future_expo):
+    return Hall.objects.create(expo=future_expo, slug="b", name="Hall B", capacity=2)
+
+
+@pytest.fixture
+def hall_door(future_expo, hall):
+    return ScanPoint.objects.create(
+        expo=future_expo, slug="b-door", name="Hall B door", kind="hall", hall=hall
+    )
+
+
+@pytest.fixture
+def ticket(holders):
+    return holders[0]
+
+
+def scan(ticket, point, direction="in"):
+    return services.check_in(ticket.code, point, direction).check_in.result
+
+
+def test_a_valid_badge_enters_and_leaves(ticket, gate):
+    assert scan(ticket, gate) == R.ENTERED
+    assert scan(ticket, gate) == R.ALREADY_INSIDE
+    assert scan(ticket, gate, "out") == R.EXITED
+    assert scan(ticket, gate, "out") == R.NOT_INSIDE
+    assert CheckIn.objects.count() == 4
+
+
+def test_counters_follow_the_scans(holders, gate, future_expo):
+    for ticket in holders[:3]:
+        scan(ticket, gate)
+    scan(holders[0], gate, "out")
+    answer = services.check_in(holders[0].code, gate, "in")
+    assert answer.occupancy == {"place": "gate", "inside": 3, "entries_today": 4}
+    assert answer.ticket == holders[0]
+
+
+def test_a_tampered_code_is_invalid_and_still_recorded(ticket, gate):
+    tampered = ticket.code[:-1] + ("A" if ticket.code[-1] != "A" else "B")
+    assert services.check_in(tampered, gate, "in").check_in.result == R.INVALID_CODE
+    assert services.check_in("hello", gate, "in").check_in.result == R.INVALID_CODE
+    assert CheckIn.objects.filter(result=R.INVALID_CODE, ticket=None).count() == 2
+
+
+def test_a_code_of_another_expo_is_invalid_here(expo, season_ticket, gate):
+    foreign = services.register(expo, season_ticket, [attendee()]).tickets.get()
+    assert scan(foreign, gate) == R.INVALID_CODE
+
+
+def test_a_cancelled_ticket_is_refused(ticket, gate):
+    services.cancel_ticket(ticket)
+    assert scan(ticket, gate) == R.CANCELLED
+
+
+def test_a_day_ticket_is_valid_on_its_local_day_only(future_expo, gate, today):
+    day_type = TicketType.objects.create(expo=future_expo, slug="d", name="Day", kind="day")
+    tomorrow = services.register(
+        future_expo, day_type, [attendee()], day=today + dt.timedelta(days=1)
+    ).tickets.get()
+    assert scan(tomorrow, gate) == R.NOT_VALID_TODAY
+
+
+def test_a_scan_at_half_past_midnight_belongs_to_that_local_day(future_expo, gate, monkeypatch):
+    day = future_expo.start_date + dt.timedelta(days=3)
+    day_type = TicketType.objects.create(expo=future_expo, slug="d", name="Day", kind="day")
+    ticket = services.register(future_expo, day_type, [attendee()], day=day).tickets.get()
+    half_past_midnight = dt.datetime.combine(day, dt.time(0, 30), tzinfo=future_expo.tz)
+    # 22:30 UTC the evening before: the UTC date is the day before the ticket's day.
+    assert half_past_midnight.astimezone(dt.UTC).date() == day - dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: half_past_midnight.astimezone(dt.UTC))
+    assert scan(ticket, gate) == R.ENTERED
+    assert CheckIn.objects.get().day == day
+
+
+def test_a_hall_admits_up_to_its_safety_capacity(holders, hall_door):
+    assert [scan(t, hall_door) for t in holders[:3]] == [R.ENTERED, R.ENTERED, R.HALL_FULL]
+    scan(holders[0], hall_door, "out")
+    assert scan(holders[2], hall_door) == R.ENTERED
+
+
+def test_a_ticket_for_other_halls_is_not_valid_here(future_expo, hall_door):
+    other = Hall.objects.create(expo=future_expo, slug="c", name="Hall C", capacity=10)
+    limited = TicketType.objects.create(expo=future_expo, slug="c", name="C", kind="season")
+    limited.halls.set([other])
+    ticket = services.register(future_expo, limited, [attendee()]).tickets.get()
+    assert scan(ticket, hall_door) == R.NOT_VALID_HERE
+
+
+def test_a_session_door_counts_seats(holders, future_expo, workshop_room, today):
+    session = add_session(future_expo, workshop_room, today, 20, capacity=1)
+    door = ScanPoint.objects.create(
+        expo=future_expo, slug="s", name="Door", kind="session", session=session
+    )
+    assert [scan(t, door) for t in holders[:2]] == [R.ENTERED, R.SESSION_FULL]
+
+
+def test_a_session_of_a_conference_needs_its_ticket(ticket, future_expo, workshop_room, today):
+    conference = Conference.objects.create(
+        expo=future_expo, slug="c", name="Forum", start_date=today, end_date=today
+    )
+    session = add_session(future_expo, workshop_room, today, 20, conference=conference)
+    door = ScanPoint.objects.create(
+        expo=future_expo, slug="s", name="Door", kind="session", session=session
+    )
+    assert scan(ticket, door) == R.NOT_VALID_HERE
+
+
+def test_a_scan_point_only_scans_its_direction(ticket, future_expo):
+    exit_only = ScanPoint.objects.create(
+        expo=future_expo, slug="exit", name="Exit", kind="gate", direction="out"
+    )
+    with pytest.raises(InvalidInput):
+        services.check_in(ticket.code, exit_only, "in")
+    assert not CheckIn.objects.exists()
+
+
+def test_attendance_changed_is_sent_after_commit(ticket, gate, django_capture_on_commit_callbacks):
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs)
+
+    signals.attendance_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            scan(ticket, gate)
+    finally:
+        signals.attendance_changed.disconnect(listener)
+    assert received[0]["result"] == R.ENTERED
+    assert received[0]["expo_id"] == gate.expo_id
+
+
+def test_recount_finds_the_counters_right_and_repairs_a_broken_one(holders, gate, hall_door):
+    for ticket in holders[:3]:
+        scan(ticket, gate)
+        scan(ticket, hall_door)
+    scan(holders[0], gate, "out")
+    out = io.StringIO()
+    call_command("recount_attendance", stdout=out)
+    assert "no differences" in out.getvalue()
+    Occupancy.objects.filter(place="expo").update(inside=99)
+    out = io.StringIO()
+    call_command("recount_attendance", "--fix", stdout=out)
+    assert "expo" in out.getvalue() and "99" in out.getvalue()
+    assert Occupancy.objects.get(place="expo").inside == 2
+
+
+# The API
+
+
+@pytest.fixture
+def device(future_expo):
+    return ScannerDevice.objects.create(expo=future_expo, name="Gate phone 1")
+
+
+@pytest.fixture
+def scanner(device):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {device.key}")
+    return client
+
+
+def test_a_device_scans_through_the_api(scanner, ticket, gate):
+    response = scanner.post(
+        "/api/v1/checkins/",
+        {"code": ticket.code, "scan_point": "north", "direction": "in"},
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["result"] == "entered"
+    assert body["ticket"] == {"id": ticket.pk, "holder_name": "Holder 0", "ticket_type": "Season"}
+    assert body["occupancy"]["inside"] == 1
+    assert CheckIn.objects.get().device.name == "Gate phone 1"
+
+
+def test_a_tampered_code_through_the_api_is_still_200(scanner, gate):
+    response = scanner.post(
+        "/api/v1/checkins/", {"code": "EX1NOTREAL", "scan_point": "north"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["result"] == "invalid_code"
+    assert response.json()["ticket"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"scan_point": "north"}, "code"),
+        ({"code": "X"}, "scan_point"),
+        ({"code": "X", "scan_point": "nowhere"}, "scan_point"),
+        ({"code": "X", "scan_point": "north", "direction": "sideways"}, "direction"),
+    ],
+)
+def test_malformed_scans_are_400(scanner, gate, body, field):
+    response = scanner.post("/api/v1/checkins/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not CheckIn.objects.exists()
+
+
+def test_scans_need_a_token(ticket, gate):
+    response = APIClient().post(
+        "/api/v1/checkins/", {"code": ticket.code, "scan_point": "north"}, format="json"
+    )
+    assert response.status_code == 401
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Token not-a-key")
+    assert bad.post("/api/v1/checkins/", {"code": "X", "scan_point": "north"}).status_code == 401
+
+
+def test_a_device_cannot_scan_at_another_expo(expo, ticket, gate):
+    foreign_device = ScannerDevice.objects.create(expo=expo, name="Elsewhere")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {foreign_device.key}")
+    response = client.post(
+        "/api/v1/checkins/", {"code": ticket.code, "scan_point": "north"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "scan_point" in response.json()
+
+
+def test_a_revoked_device_is_refused(scanner, device, gate):
+    device.is_active = False
+    device.save()
+    assert (
+        scanner.post("/api/v1/checkins/", {"code": "X", "scan_point": "north"}).status_code == 401
+    )
+
+
+def test_visitors_with_a_user_token_cannot_scan(django_user_model, gate):
+    visitor = django_user_model.objects.create_user("vera", password="pw-vera-123")
+    client = APIClient()
+    client.force_authenticate(visitor)
+    response = client.post("/api/v1/checkins/", {"code": "X", "scan_point": "north"})
+    assert response.status_code == 403
+
+
+def test_an_organiser_scans_in_their_expo(django_user_model, future_expo, ticket, gate):
+    organiser = django_user_model.objects.create_user("olle", password="pw-olle-123")
+    future_expo.organisers.add(organiser)
+    client = APIClient()
+    client.force_authenticate(organiser)
+    response = client.post(
+        "/api/v1/checkins/", {"code": ticket.code, "scan_point": "north"}, format="json"
+    )
+    assert response.json()["result"] == "entered"
+    attendance = client.get("/api/v1/expos/future/attendance/").json()
+    assert attendance["on_site"] == 1 and attendance["entries_today"] == 1
+
+
+def test_attendance_is_for_organisers(scanner, gate):
+    assert APIClient().get("/api/v1/expos/future/attendance/").status_code in (401, 403)
+    assert scanner.get("/api/v1/expos/future/attendance/").status_code == 403
+
+
+def test_organisers_define_scan_points(django_user_model, future_expo, hall):
+    organiser = django_user_model.objects.create_user("olle", password="pw-olle-123")
+    future_expo.organisers.add(organiser)
+    client = APIClient()
+    client.force_authenticate(organiser)
+    url = "/api/v1/expos/future/scan-points/"
+    ok = client.post(url, {"slug": "b", "name": "B", "kind": "hall", "hall": "b"}, format="json")
+    assert ok.status_code == 201
+    missing = client.post(url, {"slug": "c", "name": "C", "kind": "hall"}, format="json")
+    assert missing.status_code == 400 and "hall" in missing.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_badge_at_two_gates_at_once_enters_once(future_expo, future_season):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    ticket = services.register(future_expo, future_season, [attendee()]).tickets.get()
+    gates = [
+        ScanPoint.objects.create(expo=future_expo, slug=f"g{n}", name=f"Gate {n}", kind="gate")
+        for n in range(8)
+    ]
+    barrier = threading.Barrier(len(gates))
+    results = []
+
+    def scan_at(point):
+        try:
+            barrier.wait()
+            results.append(services.check_in(ticket.code, point, "in").check_in.result)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=scan_at, args=(point,)) for point in gates]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [R.ALREADY_INSIDE] * 7 + [R.ENTERED]
+    assert Occupancy.objects.get(place="expo").inside == 1

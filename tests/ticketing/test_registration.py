@@ -1,0 +1,255 @@
+import datetime as dt
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+from django.utils import timezone
+
+from events.models import OpeningDay
+from expo.errors import Conflict, InvalidInput
+from tests.ticketing.conftest import attendee
+from ticketing import codes, services
+from ticketing.models import Order, Quota, Ticket, TicketType
+
+JUNE_2 = dt.date(2026, 6, 2)
+
+
+def counts():
+    return (
+        Order.objects.count(),
+        Ticket.objects.count(),
+        sum(Quota.objects.values_list("used", flat=True)),
+    )
+
+
+def test_a_day_ticket_is_sold_with_a_genuine_code(
+    expo, day_ticket, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = services.register(expo, day_ticket, [attendee()], day=JUNE_2, language="sv")
+    ticket = order.tickets.get()
+    assert ticket.day == JUNE_2
+    assert ticket.holder_name == "Åsa Öberg"
+    assert not ticket.share_contact_with_exhibitors
+    verified = codes.verify(ticket.code)
+    assert (verified.ticket_id, verified.expo_id) == (ticket.pk, expo.pk)
+    assert "Åsa" not in ticket.code and "asa@" not in ticket.code
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["asa@example.org"]
+    assert order.secret in mail.outbox[0].body
+
+
+def test_the_confirmation_is_in_the_visitors_language(
+    expo, day_ticket, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(expo, day_ticket, [attendee()], day=JUNE_2, language="sv")
+    # The subject is translatable; without a catalogue it stays English, but the
+    # rendering ran inside the visitor's language.
+    assert "Malmö City Expo" in mail.outbox[0].subject
+
+
+def test_no_email_leaves_when_the_order_is_rolled_back(
+    expo, day_ticket, django_capture_on_commit_callbacks
+):
+    day_ticket.capacity = 0
+    day_ticket.save()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Conflict):
+        services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    assert mail.outbox == []
+
+
+def test_one_order_holds_a_ticket_for_each_attendee(expo, season_ticket):
+    order = services.register(
+        expo,
+        season_ticket,
+        [
+            attendee(),
+            attendee("Søren Kjær", "soren@example.dk", share_contact_with_exhibitors=True),
+        ],
+    )
+    assert [t.holder_name for t in order.tickets.order_by("pk")] == ["Åsa Öberg", "Søren Kjær"]
+    assert len({t.code for t in order.tickets.all()}) == 2
+    assert order.tickets.get(holder_name="Søren Kjær").share_contact_with_exhibitors
+
+
+def test_a_ticket_type_sells_out(expo, day_ticket):
+    day_ticket.capacity = 2
+    services.save_ticket_type(day_ticket)
+    services.register(expo, day_ticket, [attendee(), attendee()], day=JUNE_2)
+    with pytest.raises(Conflict) as refused:
+        services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    assert refused.value.code == "sold_out"
+    assert Ticket.objects.count() == 2
+
+
+def test_an_order_larger_than_what_is_left_is_refused_whole(expo, day_ticket):
+    day_ticket.capacity = 3
+    services.save_ticket_type(day_ticket)
+    services.register(expo, day_ticket, [attendee(), attendee()], day=JUNE_2)
+    before = counts()
+    with pytest.raises(Conflict):
+        services.register(expo, day_ticket, [attendee(), attendee()], day=JUNE_2)
+    assert counts() == before
+
+
+def test_a_day_quota_limits_tickets_valid_on_that_day(expo, day_ticket):
+    day_ticket.day_capacity = 1
+    services.save_ticket_type(day_ticket)
+    services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    with pytest.raises(Conflict) as refused:
+        services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    assert refused.value.extra["day"] == "2026-06-02"
+    assert services.register(expo, day_ticket, [attendee()], day=JUNE_2 + dt.timedelta(1))
+
+
+def test_the_expo_day_quota_counts_every_ticket_type(expo, day_ticket, season_ticket):
+    Quota.objects.create(expo=expo, day=JUNE_2, size=2)
+    services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    services.register(expo, season_ticket, [attendee()])
+    with pytest.raises(Conflict) as refused:
+        services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    assert "full" in str(refused.value.message)
+    # A season ticket needs a place on every day, so it is refused too.
+    with pytest.raises(Conflict):
+        services.register(expo, season_ticket, [attendee()])
+    assert services.register(expo, day_ticket, [attendee()], day=JUNE_2 + dt.timedelta(1))
+
+
+def test_a_multi_day_ticket_uses_a_place_on_each_of_its_days(expo):
+    weekend = TicketType.objects.create(
+        expo=expo,
+        slug="weekend",
+        name="Weekend",
+        kind="multi_day",
+        day_capacity=1,
+        valid_days=["2026-06-06", "2026-06-07"],
+    )
+    services.register(expo, weekend, [attendee()])
+    used = dict(Quota.objects.filter(ticket_type=weekend).values_list("day", "used"))
+    assert used == {dt.date(2026, 6, 6): 1, dt.date(2026, 6, 7): 1}
+
+
+def test_cancelling_frees_the_place(expo, day_ticket):
+    day_ticket.capacity = 1
+    services.save_ticket_type(day_ticket)
+    ticket = services.register(expo, day_ticket, [attendee()], day=JUNE_2).tickets.get()
+    services.cancel_ticket(ticket)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CANCELLED and ticket.cancelled_at
+    assert services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    with pytest.raises(Conflict) as refused:
+        services.cancel_ticket(ticket)
+    assert refused.value.code == "cancelled"
+    assert Quota.objects.get(ticket_type=day_ticket).used == 1
+
+
+def test_a_limit_below_what_is_sold_is_refused(expo, day_ticket):
+    services.register(expo, day_ticket, [attendee(), attendee()], day=JUNE_2)
+    day_ticket.capacity = 1
+    with pytest.raises(InvalidInput) as refused:
+        services.save_ticket_type(day_ticket)
+    assert "capacity" in refused.value.errors
+
+
+def test_removing_a_limit_lets_everyone_in(expo, day_ticket):
+    day_ticket.capacity = 1
+    services.save_ticket_type(day_ticket)
+    services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    day_ticket.capacity = None
+    services.save_ticket_type(day_ticket)
+    assert services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"day": None}, "day"),
+        ({"day": dt.date(2026, 7, 1)}, "day"),
+        ({"attendees": []}, "attendees"),
+        ({"attendees": [attendee(email="not-an-address")]}, "attendees"),
+        ({"attendees": [attendee(name="  ")]}, "attendees"),
+        ({"attendees": [attendee()] * 11}, "attendees"),
+    ],
+    ids=["no-day", "day-outside", "nobody", "bad-email", "blank-name", "too-many"],
+)
+def test_bad_registrations_are_refused_on_their_field_and_write_nothing(
+    expo, day_ticket, kwargs, field
+):
+    arguments = {"attendees": [attendee()], "day": JUNE_2, **kwargs}
+    before = counts()
+    with pytest.raises(InvalidInput) as refused:
+        services.register(expo, day_ticket, arguments.pop("attendees"), **arguments)
+    assert field in refused.value.errors
+    assert counts() == before
+
+
+def test_field_errors_point_at_the_attendee(expo, day_ticket):
+    with pytest.raises(InvalidInput) as refused:
+        services.register(expo, day_ticket, [attendee(), attendee(email="x")], day=JUNE_2)
+    assert refused.value.errors["attendees"][0] == {}
+    assert "email" in refused.value.errors["attendees"][1]
+
+
+def test_a_closed_day_cannot_be_chosen(expo, day_ticket):
+    OpeningDay.objects.create(expo=expo, date=JUNE_2, is_closed=True)
+    with pytest.raises(InvalidInput) as refused:
+        services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    assert "day" in refused.value.errors
+
+
+def test_only_day_tickets_take_a_day(expo, season_ticket):
+    with pytest.raises(InvalidInput) as refused:
+        services.register(expo, season_ticket, [attendee()], day=JUNE_2)
+    assert "day" in refused.value.errors
+
+
+def test_staff_and_foreign_ticket_types_are_not_sold(expo, other_expo):
+    press = TicketType.objects.create(expo=expo, slug="press", name="Press", kind="press")
+    foreign = TicketType.objects.create(expo=other_expo, slug="s", name="S", kind="season")
+    for ticket_type in (press, foreign):
+        with pytest.raises(InvalidInput) as refused:
+            services.register(expo, ticket_type, [attendee()])
+        assert "ticket_type" in refused.value.errors
+
+
+def test_a_ticket_type_outside_its_sale_window_is_refused(expo, season_ticket):
+    season_ticket.sale_starts = timezone.now() + dt.timedelta(days=1)
+    season_ticket.save()
+    with pytest.raises(Conflict) as refused:
+        services.register(expo, season_ticket, [attendee()])
+    assert refused.value.code == "not_on_sale"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_buyers_racing_for_ten_places_get_exactly_ten_tickets(expo, day_ticket):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    day_ticket.capacity = 10
+    services.save_ticket_type(day_ticket)
+    buyers = 50
+    barrier = threading.Barrier(buyers)
+    outcomes = []
+
+    def buy(index):
+        try:
+            barrier.wait()
+            services.register(
+                expo, day_ticket, [attendee(f"Buyer {index}", f"b{index}@example.org")], day=JUNE_2
+            )
+            outcomes.append("sold")
+        except Conflict as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=buy, args=(i,)) for i in range(buyers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("sold") == 10
+    assert outcomes.count("sold_out") == 40
+    assert Ticket.objects.filter(ticket_type=day_ticket).count() == 10
+    assert Quota.objects.get(ticket_type=day_ticket, day__isnull=True).used == 10

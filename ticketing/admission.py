@@ -1,0 +1,58 @@
+"""Which days, halls and sessions a ticket admits. Pure reads, shared by registration,
+session booking and check-in."""
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from events import selectors as programme
+
+from .models import TicketType
+
+
+def open_days(expo):
+    return list(programme.opening_windows(expo))
+
+
+def type_days(ticket_type, open_days):
+    """The days a ticket type is valid on: its own list, else its conference's days,
+    else every open day of the expo."""
+    if ticket_type.valid_days:
+        return sorted(dt.date.fromisoformat(day) for day in ticket_type.valid_days)
+    if ticket_type.kind == TicketType.Kind.CONFERENCE and ticket_type.conference_id:
+        conference = ticket_type.conference
+        return [day for day in open_days if conference.start_date <= day <= conference.end_date]
+    return list(open_days)
+
+
+def ticket_days(ticket, open_days):
+    if ticket.day is not None:
+        return [ticket.day]
+    return type_days(ticket.ticket_type, open_days)
+
+
+def admits_hall(ticket_type, hall_id):
+    halls = [hall.pk for hall in ticket_type.halls.all()]
+    return not halls or hall_id in halls
+
+
+def session_refusal(ticket, session, open_days):
+    """Why ``ticket`` does not admit ``session`` as ``(code, message)``, or ``None``."""
+    ticket_type = ticket.ticket_type
+    day = session.expo.local_day(session.start)
+    if day not in ticket_days(ticket, open_days):
+        return "not_valid_today", _("This ticket is not valid on %(day)s.") % {"day": day}
+    needs_conference_ticket = (
+        session.conference_id
+        and ticket_type.kind not in TicketType.STAFF_KINDS
+        and ticket_type.conference_id != session.conference_id
+    )
+    if needs_conference_ticket:
+        return "not_valid_here", _(
+            "This session belongs to %(conference)s; it needs a ticket to that conference."
+        ) % {"conference": session.conference.name}
+    if not admits_hall(ticket_type, session.room.hall_id):
+        return "not_valid_here", _("This ticket does not admit you to %(hall)s.") % {
+            "hall": session.room.hall.name
+        }
+    return None

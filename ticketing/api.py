@@ -1,0 +1,280 @@
+"""Tickets part of the v1 API: ticket types, registration, tickets, session bookings and
+the public keys that verify ticket codes."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events.api import ExpoScopedViewSet, ExpoTimeZoneMixin
+from events.models import Expo, Session
+from events.permissions import is_organiser
+from events.selectors import organised_expos
+
+from . import codes, selectors, services
+from .models import ScannerDevice, ScanPoint, SessionBooking, Ticket
+from .serializers import (
+    AttendanceSerializer,
+    BookingRequestSerializer,
+    BookingSerializer,
+    CheckInAnswerSerializer,
+    CheckInRequestSerializer,
+    HolderProofSerializer,
+    OrderSerializer,
+    PublicKeySerializer,
+    RegistrationSerializer,
+    ScanPointSerializer,
+    TicketFilterSerializer,
+    TicketSerializer,
+    TicketTypeSerializer,
+)
+
+
+class TicketTypeViewSet(ExpoScopedViewSet):
+    serializer_class = TicketTypeSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("halls").select_related("conference")
+
+
+class IsExpoOrganiser(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return is_organiser(request.user, view.get_expo())
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="All tickets of the expo (organisers)",
+        parameters=[
+            OpenApiParameter("ticket_type", str, description="ticket type slug"),
+            OpenApiParameter("day", str, description="valid on this day, YYYY-MM-DD"),
+            OpenApiParameter("status", str, enum=[choice for choice, _l in Ticket.Status.choices]),
+        ],
+    )
+)
+class TicketListView(ExpoTimeZoneMixin, generics.ListAPIView):
+    serializer_class = TicketSerializer
+    permission_classes = [IsExpoOrganiser]
+
+    @cached_property
+    def expo(self):
+        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
+
+    def get_expo(self):
+        return self.expo
+
+    def get_queryset(self):
+        filters = TicketFilterSerializer(
+            data=self.request.query_params, context={"expo": self.expo}
+        )
+        filters.is_valid(raise_exception=True)
+        return selectors.expo_tickets(self.expo, **filters.validated_data)
+
+
+@extend_schema(
+    request=RegistrationSerializer,
+    responses={201: OrderSerializer},
+    summary="Register one or more attendees",
+)
+class RegistrationView(ExpoTimeZoneMixin, APIView):
+    """Anyone may register; a sold-out ticket type or day answers ``409 sold_out``."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @cached_property
+    def expo(self):
+        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
+
+    def get_expo(self):
+        return self.expo
+
+    def post(self, request, expo_slug):
+        serializer = RegistrationSerializer(
+            data=request.data,
+            context={"expo": self.expo, "language": getattr(request, "LANGUAGE_CODE", "en")},
+        )
+        serializer.is_valid(raise_exception=True)
+        order = serializer.save()
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+def check_holder_or_organiser(request, ticket):
+    """The holder proves who they are with the ticket's code or the order's secret."""
+    if is_organiser(request.user, ticket.expo):
+        return
+    proof = {
+        **request.query_params.dict(),
+        **(request.data if isinstance(request.data, dict) else {}),
+    }
+    code, secret = str(proof.get("code") or "").strip(), str(proof.get("secret") or "")
+    if (code and ticket.code and constant_time_compare(code, ticket.code)) or (
+        secret and constant_time_compare(secret, ticket.order.secret)
+    ):
+        return
+    raise PermissionDenied(_("Give the ticket's code or your private link to do this."))
+
+
+class TicketView(generics.GenericAPIView):
+    serializer_class = TicketSerializer
+    permission_classes = [permissions.AllowAny]
+    queryset = Ticket.objects.select_related("expo", "ticket_type", "order")
+
+    def get_ticket(self):
+        ticket = self.get_object()
+        check_holder_or_organiser(self.request, ticket)
+        return ticket
+
+
+@extend_schema(
+    summary="One ticket (organiser or holder)",
+    parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
+)
+class TicketDetailView(TicketView):
+    def get(self, request, pk):
+        return Response(self.get_serializer(self.get_ticket()).data)
+
+
+@extend_schema(request=HolderProofSerializer, summary="Cancel a ticket; its place is freed")
+class TicketCancelView(TicketView):
+    def post(self, request, pk):
+        ticket = services.cancel_ticket(self.get_ticket())
+        return Response(self.get_serializer(ticket).data)
+
+
+class SessionBookingsView(generics.GenericAPIView):
+    serializer_class = BookingSerializer
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=BookingRequestSerializer,
+        responses={201: BookingSerializer},
+        summary="Book a seat, or a place on the waiting list when full",
+    )
+    def post(self, request, pk):
+        session = get_object_or_404(Session.objects.select_related("expo"), pk=pk)
+        body = BookingRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ticket = selectors.find_ticket_by_code(body.validated_data["code"], expo=session.expo)
+        if ticket is None:
+            raise ValidationError({"code": [_("This is not a ticket code of this expo.")]})
+        booking = services.book_session(ticket, session)
+        return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class SessionBookingView(generics.GenericAPIView):
+    serializer_class = BookingSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_booking(self):
+        booking = get_object_or_404(
+            SessionBooking.objects.select_related("ticket__expo", "ticket__order", "session"),
+            pk=self.kwargs["booking_id"],
+            session_id=self.kwargs["pk"],
+        )
+        check_holder_or_organiser(self.request, booking.ticket)
+        return booking
+
+    @extend_schema(
+        parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
+        summary="One booking (holder or organiser)",
+    )
+    def get(self, request, pk, booking_id):
+        return Response(self.get_serializer(self.get_booking()).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
+        summary="Give up a seat; the first on the waiting list moves up",
+    )
+    def delete(self, request, pk, booking_id):
+        services.cancel_booking(self.get_booking())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(responses=PublicKeySerializer(many=True), summary="Keys that verify ticket codes")
+class PublicKeysView(APIView):
+    """Scanners verify codes offline with these Ed25519 public keys (see docs/codes.md)."""
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+    def get(self, request, expo_slug):
+        get_object_or_404(Expo, slug=expo_slug)
+        return Response(PublicKeySerializer(codes.public_keys(), many=True).data)
+
+
+class ScanPointViewSet(ExpoScopedViewSet):
+    serializer_class = ScanPointSerializer
+    permission_classes = [IsExpoOrganiser]
+
+    def get_queryset(self):
+        return selectors.scan_points(self.expo)
+
+
+@extend_schema(
+    request=CheckInRequestSerializer,
+    responses={200: CheckInAnswerSerializer},
+    summary="Scan a badge",
+    description="Every well-formed scan answers 200 with a result word; refused scans too.",
+)
+class CheckInView(APIView):
+    """A scanner device's token scans at its own expo's scan points; an organiser's token
+    scans anywhere in the expos they organise."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request):
+        if not isinstance(request.auth, ScannerDevice) and not request.user.is_authenticated:
+            raise NotAuthenticated()
+        body = CheckInRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scan_point = self.scan_point(request, body.validated_data)
+        answer = services.check_in(
+            body.validated_data["code"],
+            scan_point,
+            body.validated_data["direction"],
+            device=request.auth if isinstance(request.auth, ScannerDevice) else None,
+            user=request.user if request.user.is_authenticated else None,
+        )
+        return Response(CheckInAnswerSerializer(answer).data)
+
+    def scan_point(self, request, data):
+        if isinstance(request.auth, ScannerDevice):
+            expos = Expo.objects.filter(pk=request.auth.expo_id)
+        else:
+            expos = organised_expos(request.user)
+            if not expos.exists():
+                raise PermissionDenied(_("Only organisers and scanner devices scan badges."))
+        if "expo" in data:
+            expos = expos.filter(slug=data["expo"])
+        candidates = list(
+            ScanPoint.objects.filter(expo__in=expos, slug=data["scan_point"]).select_related(
+                "expo", "hall", "session__room"
+            )[:2]
+        )
+        if not candidates:
+            raise ValidationError({"scan_point": [_("No such scan point in your expo.")]})
+        if len(candidates) > 1:
+            raise ValidationError(
+                {"expo": [_("Several of your expos have this scan point; name the expo.")]}
+            )
+        return candidates[0]
+
+
+@extend_schema(responses=AttendanceSerializer, summary="Who is where today (organisers)")
+class AttendanceView(ExpoTimeZoneMixin, APIView):
+    permission_classes = [IsExpoOrganiser]
+
+    @cached_property
+    def expo(self):
+        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
+
+    def get_expo(self):
+        return self.expo
+
+    def get(self, request, expo_slug):
+        return Response(AttendanceSerializer(selectors.attendance(self.expo)).data)

@@ -1,0 +1,53 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path(
+        "expos/<slug:expo_slug>/ticket-types/",
+        api.TicketTypeViewSet.as_view({"get": "list", "post": "create"}),
+        name="expo-ticket-types-list",
+    ),
+    path(
+        "expos/<slug:expo_slug>/ticket-types/<slug:slug>/",
+        api.TicketTypeViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="expo-ticket-types-detail",
+    ),
+    path("expos/<slug:expo_slug>/tickets/", api.TicketListView.as_view(), name="expo-tickets"),
+    path(
+        "expos/<slug:expo_slug>/registrations/",
+        api.RegistrationView.as_view(),
+        name="expo-registrations",
+    ),
+    path(
+        "expos/<slug:expo_slug>/scan-points/",
+        api.ScanPointViewSet.as_view({"get": "list", "post": "create"}),
+        name="expo-scan-points-list",
+    ),
+    path(
+        "expos/<slug:expo_slug>/scan-points/<slug:slug>/",
+        api.ScanPointViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="expo-scan-points-detail",
+    ),
+    path("checkins/", api.CheckInView.as_view(), name="checkins"),
+    path(
+        "expos/<slug:expo_slug>/attendance/", api.AttendanceView.as_view(), name="expo-attendance"
+    ),
+    path("expos/<slug:expo_slug>/keys/", api.PublicKeysView.as_view(), name="expo-keys"),
+    path("tickets/<int:pk>/", api.TicketDetailView.as_view(), name="ticket-detail"),
+    path("tickets/<int:pk>/cancel/", api.TicketCancelView.as_view(), name="ticket-cancel"),
+    path(
+        "sessions/<int:pk>/bookings/",
+        api.SessionBookingsView.as_view(),
+        name="session-bookings",
+    ),
+    path(
+        "sessions/<int:pk>/bookings/<int:booking_id>/",
+        api.SessionBookingView.as_view(),
+        name="session-booking-detail",
+    ),
+]

@@ -1,0 +1,60 @@
+"""E-mails to visitors, each in the language the visitor registered in.
+
+They are sent after the transaction that caused them commits, so a refused or rolled
+back write never tells anyone anything.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Order, SessionBooking
+
+
+def manage_url(order):
+    path = reverse(
+        "ticketing:my-tickets", kwargs={"expo_slug": order.expo.slug, "secret": order.secret}
+    )
+    return settings.EXPO_BASE_URL + path
+
+
+def send_order_confirmation(order_id):
+    order = Order.objects.select_related("expo").get(pk=order_id)
+    tickets = list(order.tickets.select_related("ticket_type").order_by("pk"))
+    with translation.override(order.language):
+        context = {
+            "order": order,
+            "expo": order.expo,
+            "tickets": tickets,
+            "manage_url": manage_url(order),
+        }
+        send_mail(
+            _("Your tickets to %(expo)s") % {"expo": order.expo.name},
+            render_to_string("ticketing/email/order_confirmation.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [order.email],
+        )
+
+
+def send_seat_freed(booking_id):
+    booking = SessionBooking.objects.select_related("ticket__order__expo", "session__room").get(
+        pk=booking_id
+    )
+    order = booking.ticket.order
+    with translation.override(order.language):
+        context = {
+            "booking": booking,
+            "session": booking.session,
+            "expo": order.expo,
+            "ticket": booking.ticket,
+            "manage_url": manage_url(order),
+        }
+        send_mail(
+            _("You have a seat in “%(title)s”") % {"title": booking.session.title},
+            render_to_string("ticketing/email/seat_freed.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [booking.ticket.holder_email],
+        )

@@ -1,0 +1,396 @@
+"""Tickets: what is on sale (TicketType, Quota), what was bought (Order, Ticket) and the
+seats booked in sessions (SessionBooking)."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Conference, Expo, Hall, Session
+
+
+class TicketType(models.Model):
+    class Kind(models.TextChoices):
+        DAY = "day", _("Day ticket")
+        MULTI_DAY = "multi_day", _("Multi-day ticket")
+        SEASON = "season", _("Season ticket")
+        CONFERENCE = "conference", _("Conference ticket")
+        EXHIBITOR = "exhibitor", _("Exhibitor")
+        SPEAKER = "speaker", _("Speaker")
+        PRESS = "press", _("Press")
+
+    # Kinds handed out by organisers and exhibitors rather than sold to the public.
+    STAFF_KINDS = {Kind.EXHIBITOR, Kind.SPEAKER, Kind.PRESS}
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="ticket_types")
+    slug = models.SlugField(_("short name"))
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    price = models.DecimalField(
+        _("price"), max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    valid_days = models.JSONField(
+        _("valid days"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Days as YYYY-MM-DD. A day ticket's buyer picks one of them; empty means every "
+            "open day of the expo."
+        ),
+    )
+    halls = models.ManyToManyField(
+        Hall, blank=True, related_name="ticket_types", help_text=_("Empty admits every hall.")
+    )
+    conference = models.ForeignKey(
+        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="ticket_types"
+    )
+    capacity = models.PositiveIntegerField(
+        _("tickets in total"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    day_capacity = models.PositiveIntegerField(
+        _("tickets per day"),
+        null=True,
+        blank=True,
+        help_text=_("The most tickets valid on any one day. Empty for no limit."),
+    )
+    sale_starts = models.DateTimeField(_("on sale from"), null=True, blank=True)
+    sale_ends = models.DateTimeField(_("on sale until"), null=True, blank=True)
+    max_per_order = models.PositiveSmallIntegerField(
+        _("most tickets in one order"), default=10, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["expo", "price", "name"]
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "slug"], name="ticket_type_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self):
+        """Sold on the registration page and API to anyone."""
+        return self.kind not in self.STAFF_KINDS
+
+
+class Quota(models.Model):
+    """A limit on tickets and how much of it is used, kept as a counter that registration
+    updates under a row lock.
+
+    Three scopes: a ticket type in total (``day`` empty), a ticket type on one day, and
+    the whole expo on one day (``ticket_type`` empty). A ticket valid on several days uses
+    a place on each of them. The check constraint makes overselling impossible even for a
+    write that forgets the lock.
+    """
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="quotas")
+    ticket_type = models.ForeignKey(
+        TicketType, on_delete=models.CASCADE, null=True, blank=True, related_name="quotas"
+    )
+    day = models.DateField(_("day"), null=True, blank=True)
+    size = models.PositiveIntegerField(_("places"))
+    used = models.PositiveIntegerField(_("used"), default=0)
+
+    class Meta:
+        ordering = ["expo", "ticket_type", "day"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.CheckConstraint(condition=Q(used__lte=F("size")), name="quota_not_oversold"),
+            models.CheckConstraint(
+                condition=Q(ticket_type__isnull=False) | Q(day__isnull=False),
+                name="quota_has_a_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket_type"],
+                condition=Q(day__isnull=True),
+                name="one_total_quota_per_ticket_type",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket_type", "day"],
+                condition=Q(ticket_type__isnull=False, day__isnull=False),
+                name="one_day_quota_per_ticket_type",
+            ),
+            models.UniqueConstraint(
+                fields=["expo", "day"],
+                condition=Q(ticket_type__isnull=True),
+                name="one_expo_day_quota",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.ticket_type.name if self.ticket_type_id else self.expo.name
+        when = f" {self.day}" if self.day else ""
+        return f"{scope}{when}: {self.used}/{self.size}"
+
+    @property
+    def available(self):
+        return self.size - self.used
+
+
+def new_secret():
+    return secrets.token_urlsafe(24)
+
+
+class Order(models.Model):
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="orders")
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    secret = models.CharField(max_length=48, unique=True, default=new_secret, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+
+    def __str__(self):
+        return _("Order %(number)s") % {"number": self.pk}
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    expo = models.ForeignKey(Expo, on_delete=models.PROTECT, related_name="tickets")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets")
+    day = models.DateField(_("day"), null=True, blank=True, help_text=_("For day tickets."))
+    holder_name = models.CharField(_("name"), max_length=200)
+    holder_email = models.EmailField(_("e-mail"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    share_contact_with_exhibitors = models.BooleanField(
+        _("share contact details with exhibitors"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.VALID
+    )
+    # Empty only between the insert and the signing in the same transaction: the code
+    # signs the ticket's id, so it cannot be written with the row.
+    code = models.CharField(  # noqa: DJ001
+        _("code"), max_length=128, unique=True, null=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [models.Index(fields=["expo", "status"], name="ticket_expo_status")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.holder_name}"
+
+    @property
+    def is_valid(self):
+        return self.status == self.Status.VALID
+
+
+class SessionBooking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="bookings")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["session", "id"]
+        verbose_name = _("session booking")
+        verbose_name_plural = _("session bookings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "session"],
+                condition=~Q(status="cancelled"),
+                name="one_live_booking_per_ticket_and_session",
+            )
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="booking_session_status")]
+
+    def __str__(self):
+        return f"{self.ticket} → {self.session} ({self.status})"
+
+
+class ScanPoint(models.Model):
+    """Where badges are scanned: an expo gate, a hall's entrance or a session's door."""
+
+    class Kind(models.TextChoices):
+        GATE = "gate", _("Expo gate")
+        HALL = "hall", _("Hall entrance")
+        SESSION = "session", _("Session door")
+
+    class Direction(models.TextChoices):
+        IN = "in", _("In")
+        OUT = "out", _("Out")
+        BOTH = "both", _("In and out")
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="scan_points")
+    slug = models.SlugField(_("short name"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    hall = models.ForeignKey(
+        Hall, on_delete=models.CASCADE, null=True, blank=True, related_name="scan_points"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="scan_points"
+    )
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.BOTH
+    )
+
+    class Meta:
+        ordering = ["expo", "kind", "name"]
+        verbose_name = _("scan point")
+        verbose_name_plural = _("scan points")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "slug"], name="scan_point_slug_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="gate", hall__isnull=True, session__isnull=True)
+                    | Q(kind="hall", hall__isnull=False, session__isnull=True)
+                    | Q(kind="session", hall__isnull=True, session__isnull=False)
+                ),
+                name="scan_point_place_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def new_device_key():
+    return secrets.token_hex(20)
+
+
+class ScannerDevice(models.Model):
+    """A scanner (phone, handheld, kiosk) with a token that is good for one expo only."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="scanner_devices")
+    name = models.CharField(_("name"), max_length=200)
+    key = models.CharField(max_length=40, unique=True, default=new_device_key, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["expo", "name"]
+        verbose_name = _("scanner device")
+        verbose_name_plural = _("scanner devices")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_authenticated(self):
+        """Lets DRF treat a device as the authenticated party of a request."""
+        return True
+
+
+class CheckIn(models.Model):
+    """One scan, whatever its answer: the audit trail that occupancy is counted from."""
+
+    class Result(models.TextChoices):
+        ENTERED = "entered", _("Welcome in")
+        EXITED = "exited", _("Goodbye")
+        ALREADY_INSIDE = "already_inside", _("Already inside")
+        NOT_INSIDE = "not_inside", _("Not inside")
+        NOT_VALID_TODAY = "not_valid_today", _("Not valid today")
+        NOT_VALID_HERE = "not_valid_here", _("Not valid here")
+        CANCELLED = "cancelled", _("Ticket cancelled")
+        INVALID_CODE = "invalid_code", _("Not a valid ticket")
+        HALL_FULL = "hall_full", _("The hall is full")
+        SESSION_FULL = "session_full", _("The session is full")
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="check_ins")
+    scan_point = models.ForeignKey(ScanPoint, on_delete=models.PROTECT, related_name="check_ins")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="check_ins"
+    )
+    direction = models.CharField(_("direction"), max_length=8, choices=ScanPoint.Direction.choices)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    day = models.DateField(_("day"), help_text=_("In the expo's time zone."))
+    scanned_at = models.DateTimeField(_("scanned"))
+    device = models.ForeignKey(
+        ScannerDevice, on_delete=models.SET_NULL, null=True, blank=True, related_name="check_ins"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+    )
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        indexes = [
+            models.Index(fields=["expo", "day", "result"], name="checkin_expo_day_result"),
+            models.Index(fields=["scan_point", "day"], name="checkin_point_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.scan_point} {self.scanned_at:%Y-%m-%d %H:%M}: {self.result}"
+
+    @property
+    def admitted(self):
+        return self.result in {self.Result.ENTERED, self.Result.EXITED}
+
+
+class Presence(models.Model):
+    """Whether a ticket is inside one place (the expo, a hall, a session) on one day.
+
+    ``place`` is ``expo``, ``hall:<id>`` or ``session:<id>``. A new day starts everyone
+    outside, so a badge that left without scanning out gets in again the next morning.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    place = models.CharField(max_length=32)
+    day = models.DateField()
+    inside = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "place", "day"], name="one_presence_per_ticket_place_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.place} {self.day}: {'in' if self.inside else 'out'}"
+
+
+class Occupancy(models.Model):
+    """Counters of one place on one day, updated in the transaction of each scan."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="occupancies")
+    place = models.CharField(max_length=32)
+    day = models.DateField()
+    inside = models.IntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("occupancy")
+        verbose_name_plural = _("occupancies")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "place", "day"], name="one_occupancy_per_day"),
+            models.CheckConstraint(condition=Q(inside__gte=0), name="occupancy_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.place} {self.day}: {self.inside} inside, {self.entries} entries"

@@ -1,0 +1,257 @@
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.models import Conference, Hall, Session
+from events.serializers import ExpoSlugField, UniqueSlugInExpoMixin
+
+from . import admission, emails, services
+from .models import CheckIn, ScanPoint, SessionBooking, Ticket, TicketType
+
+
+class TicketTypeSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
+    valid_days = serializers.ListField(
+        child=serializers.DateField(),
+        required=False,
+        help_text="Days it is valid on; empty means every open day (a season ticket).",
+    )
+    halls = ExpoSlugField(
+        queryset=Hall.objects.all(), many=True, required=False, help_text="Empty admits all."
+    )
+    conference = ExpoSlugField(queryset=Conference.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = TicketType
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "kind",
+            "price",
+            "valid_days",
+            "halls",
+            "conference",
+            "capacity",
+            "day_capacity",
+            "sale_starts",
+            "sale_ends",
+            "max_per_order",
+        ]
+
+    def validate_valid_days(self, days):
+        expo = self.context["expo"]
+        outside = [day for day in days if not expo.start_date <= day <= expo.end_date]
+        if outside:
+            raise serializers.ValidationError(
+                _("Not days of the expo: %(days)s.") % {"days": ", ".join(map(str, outside))}
+            )
+        return sorted({day.isoformat() for day in days})
+
+    def validate(self, attrs):
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        conference = attrs.get("conference", getattr(self.instance, "conference", None))
+        if kind == TicketType.Kind.CONFERENCE and conference is None:
+            raise serializers.ValidationError({"conference": _("Name the conference.")})
+        starts = attrs.get("sale_starts", getattr(self.instance, "sale_starts", None))
+        ends = attrs.get("sale_ends", getattr(self.instance, "sale_ends", None))
+        if starts and ends and ends <= starts:
+            raise serializers.ValidationError(
+                {"sale_ends": _("The sale must end after it starts.")}
+            )
+        return attrs
+
+    def create(self, validated_data):
+        halls = validated_data.pop("halls", [])
+        validated_data.setdefault("expo", self.context["expo"])
+        ticket_type = TicketType(**validated_data)
+        return services.save_ticket_type(ticket_type, halls=halls)
+
+    def update(self, ticket_type, validated_data):
+        halls = validated_data.pop("halls", None)
+        for name, value in validated_data.items():
+            setattr(ticket_type, name, value)
+        return services.save_ticket_type(ticket_type, halls=halls)
+
+
+class ValidDaysMixin:
+    @extend_schema_field(serializers.ListField(child=serializers.DateField()))
+    def get_valid_days(self, ticket):
+        open_days = self.context.get("open_days")
+        if open_days is None:
+            open_days = self.context["open_days"] = admission.open_days(ticket.expo)
+        return [day.isoformat() for day in admission.ticket_days(ticket, open_days)]
+
+
+class TicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
+    ticket_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    valid_days = serializers.SerializerMethodField()
+    expo = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "expo",
+            "ticket_type",
+            "day",
+            "valid_days",
+            "holder_name",
+            "holder_email",
+            "organisation",
+            "share_contact_with_exhibitors",
+            "status",
+            "code",
+            "created_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class TicketFilterSerializer(serializers.Serializer):
+    ticket_type = ExpoSlugField(queryset=TicketType.objects.all(), required=False)
+    day = serializers.DateField(required=False)
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+
+
+class AttendeeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    share_contact_with_exhibitors = serializers.BooleanField(required=False, default=False)
+
+
+class RegistrationSerializer(serializers.Serializer):
+    ticket_type = ExpoSlugField(queryset=TicketType.objects.all())
+    day = serializers.DateField(required=False, allow_null=True)
+    attendees = AttendeeSerializer(many=True, allow_empty=False)
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The language of the confirmation e-mail; the request's language if omitted.",
+    )
+
+    def create(self, validated_data):
+        return services.register(
+            self.context["expo"],
+            validated_data["ticket_type"],
+            [services.Attendee(**attendee) for attendee in validated_data["attendees"]],
+            day=validated_data.get("day"),
+            language=validated_data.get("language") or self.context["language"],
+        )
+
+
+class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
+    valid_days = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "code", "holder_name", "valid_days"]
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tickets = RegisteredTicketSerializer(many=True, source="tickets.all")
+    manage_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_manage_url(self, order):
+        return emails.manage_url(order)
+
+
+class HolderProofSerializer(serializers.Serializer):
+    code = serializers.CharField(required=False, help_text="The ticket's code.")
+    secret = serializers.CharField(required=False, help_text="The order's private link secret.")
+
+
+class BookingRequestSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The code of the ticket to book with.")
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    position = serializers.SerializerMethodField()
+    session = serializers.PrimaryKeyRelatedField(read_only=True)
+    ticket = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = SessionBooking
+        fields = ["id", "session", "ticket", "status", "position"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_position(self, booking):
+        return services.waitlist_position(booking)
+
+
+class PublicKeySerializer(serializers.Serializer):
+    key_id = serializers.IntegerField()
+    algorithm = serializers.CharField()
+    public_key = serializers.CharField()
+    active = serializers.BooleanField()
+    retired = serializers.BooleanField()
+
+
+class ExpoSessionField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Session.objects.filter(expo=self.context["expo"])
+
+
+class ScanPointSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
+    hall = ExpoSlugField(queryset=Hall.objects.all(), required=False, allow_null=True)
+    session = ExpoSessionField(required=False, allow_null=True)
+
+    class Meta:
+        model = ScanPoint
+        fields = ["slug", "name", "kind", "hall", "session", "direction"]
+
+    def validate(self, attrs):
+        def current(name):
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        kind, hall, session = current("kind"), current("hall"), current("session")
+        errors = {}
+        if kind == ScanPoint.Kind.HALL and hall is None:
+            errors["hall"] = _("A hall entrance names its hall.")
+        if kind == ScanPoint.Kind.SESSION and session is None:
+            errors["session"] = _("A session door names its session.")
+        if kind != ScanPoint.Kind.HALL and hall is not None:
+            errors["hall"] = _("Only a hall entrance names a hall.")
+        if kind != ScanPoint.Kind.SESSION and session is not None:
+            errors["session"] = _("Only a session door names a session.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class CheckInRequestSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=500, trim_whitespace=True)
+    scan_point = serializers.SlugField()
+    direction = serializers.ChoiceField(choices=["in", "out"], default="in")
+    expo = serializers.SlugField(
+        required=False,
+        help_text="The expo of the scan point; needed only when an organiser's scan point "
+        "short name is used in several of their expos.",
+    )
+
+
+class ScannedTicketSerializer(serializers.ModelSerializer):
+    ticket_type = serializers.CharField(source="ticket_type.name")
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "holder_name", "ticket_type"]
+
+
+class CheckInAnswerSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=CheckIn.Result.choices, source="check_in.result")
+    message = serializers.CharField(source="check_in.get_result_display")
+    ticket = ScannedTicketSerializer(allow_null=True)
+    occupancy = serializers.DictField()
+
+
+class AttendanceSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    on_site = serializers.IntegerField()
+    entries_today = serializers.IntegerField()
+    halls = serializers.ListField(child=serializers.DictField())
+    sessions = serializers.ListField(child=serializers.DictField())

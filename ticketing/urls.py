@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ticketing"
+
+mine = "expos/<slug:expo_slug>/my-tickets/<str:secret>/"
+
+urlpatterns = [
+    path("expos/<slug:expo_slug>/register/", views.register, name="register"),
+    path(mine, views.my_tickets, name="my-tickets"),
+    path(f"{mine}tickets/<int:ticket_id>/book/<int:session_id>/", views.book, name="book"),
+    path(f"{mine}tickets/<int:ticket_id>/cancel/", views.cancel_ticket, name="cancel-ticket"),
+    path(
+        f"{mine}bookings/<int:booking_id>/cancel/",
+        views.cancel_booking,
+        name="cancel-booking",
+    ),
+]
