@@ -16,7 +16,7 @@ from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
 
-from . import codes, selectors, services
+from . import admission, codes, selectors, services
 from .models import ScannerDevice, ScanPoint, SessionBooking, Ticket
 from .serializers import (
     AttendanceSerializer,
@@ -100,7 +100,14 @@ class RegistrationView(ExpoTimeZoneMixin, APIView):
         )
         serializer.is_valid(raise_exception=True)
         order = serializer.save()
-        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        answer = OrderSerializer(
+            order,
+            context={
+                "tickets": order.tickets.select_related("expo", "ticket_type").order_by("pk"),
+                "open_days": admission.open_days(self.expo),
+            },
+        )
+        return Response(answer.data, status=status.HTTP_201_CREATED)
 
 
 def check_holder_or_organiser(request, ticket):
@@ -112,7 +119,8 @@ def check_holder_or_organiser(request, ticket):
         **(request.data if isinstance(request.data, dict) else {}),
     }
     code, secret = str(proof.get("code") or "").strip(), str(proof.get("secret") or "")
-    if (code and ticket.code and constant_time_compare(code, ticket.code)) or (
+    named = selectors.find_ticket_by_code(code, expo=ticket.expo) if code else None
+    if (named is not None and named.pk == ticket.pk) or (
         secret and constant_time_compare(secret, ticket.order.secret)
     ):
         return

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Conference, Expo, Hall, Session
 
+from . import codes
+
 
 class TicketType(models.Model):
     class Kind(models.TextChoices):
@@ -175,11 +177,6 @@ class Ticket(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.VALID
     )
-    # Empty only between the insert and the signing in the same transaction: the code
-    # signs the ticket's id, so it cannot be written with the row.
-    code = models.CharField(  # noqa: DJ001
-        _("code"), max_length=128, unique=True, null=True, editable=False
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
@@ -195,6 +192,13 @@ class Ticket(models.Model):
     @property
     def is_valid(self):
         return self.status == self.Status.VALID
+
+    @property
+    def code(self) -> str:
+        """The signed code on the ticket's badge. Signatures are deterministic, so it is
+        computed rather than stored; after a key rotation it is signed with the new key,
+        while badges printed earlier stay valid until the old key is retired."""
+        return codes.sign(self.pk, self.expo_id)
 
 
 class SessionBooking(models.Model):

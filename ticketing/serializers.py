@@ -152,8 +152,13 @@ class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
 
 class OrderSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    tickets = RegisteredTicketSerializer(many=True, source="tickets.all")
+    tickets = serializers.SerializerMethodField()
     manage_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(RegisteredTicketSerializer(many=True))
+    def get_tickets(self, order):
+        tickets = self.context.get("tickets", order.tickets.order_by("pk"))
+        return RegisteredTicketSerializer(tickets, many=True, context=self.context).data
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_manage_url(self, order):

@@ -54,7 +54,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en"):
     with transaction.atomic():
         _take_places(expo, ticket_type, days, len(attendees))
         order = Order.objects.create(expo=expo, email=attendees[0].email, language=language)
-        tickets = Ticket.objects.bulk_create(
+        Ticket.objects.bulk_create(
             Ticket(
                 expo=expo,
                 order=order,
@@ -67,11 +67,6 @@ def register(expo, ticket_type, attendees, *, day=None, language="en"):
             )
             for attendee in attendees
         )
-        if any(ticket.pk is None for ticket in tickets):
-            tickets = list(order.tickets.order_by("pk"))
-        for ticket in tickets:
-            ticket.code = codes.sign(ticket.pk, expo.pk)
-        Ticket.objects.bulk_update(tickets, ["code"])
         transaction.on_commit(lambda: emails.send_order_confirmation(order.pk))
     return order
 
@@ -146,12 +141,11 @@ def _quota_scope(expo, ticket_type, days):
 
 
 def _take_places(expo, ticket_type, days, count):
-    _ensure_quotas(ticket_type, days)
-    quotas = list(
-        Quota.objects.select_for_update()
-        .filter(_quota_scope(expo, ticket_type, days))
-        .order_by("pk")
-    )
+    quotas = _locked_quotas(expo, ticket_type, days)
+    present = {quota.day for quota in quotas if quota.ticket_type_id == ticket_type.pk}
+    if not _wanted_quota_days(ticket_type, days) <= present:
+        _ensure_quotas(ticket_type, days)
+        quotas = _locked_quotas(expo, ticket_type, days)
     for quota in quotas:
         if quota.used + count > quota.size:
             raise Conflict(
@@ -160,6 +154,24 @@ def _take_places(expo, ticket_type, days, count):
                 day=quota.day.isoformat() if quota.day else None,
             )
     Quota.objects.filter(pk__in=[quota.pk for quota in quotas]).update(used=F("used") + count)
+
+
+def _locked_quotas(expo, ticket_type, days):
+    return list(
+        Quota.objects.select_for_update()
+        .filter(_quota_scope(expo, ticket_type, days))
+        .order_by("pk")
+    )
+
+
+def _wanted_quota_days(ticket_type, days):
+    """The quota rows a ticket type's limits call for: ``None`` for its total."""
+    wanted = set()
+    if ticket_type.capacity is not None:
+        wanted.add(None)
+    if ticket_type.day_capacity is not None:
+        wanted.update(days)
+    return wanted
 
 
 def _sold_out_message(quota, ticket_type):
@@ -173,15 +185,11 @@ def _sold_out_message(quota, ticket_type):
 def _ensure_quotas(ticket_type, days):
     """Create the quota rows the ticket type's limits call for and that are missing, each
     counting the tickets already sold in its scope."""
-    wanted = []
-    if ticket_type.capacity is not None:
-        wanted.append(None)
-    if ticket_type.day_capacity is not None:
-        wanted.extend(days)
+    wanted = _wanted_quota_days(ticket_type, days)
     if not wanted:
         return
     existing = set(Quota.objects.filter(ticket_type=ticket_type).values_list("day", flat=True))
-    missing = [day for day in wanted if day not in existing]
+    missing = sorted(wanted - existing, key=lambda day: (day is not None, day))
     if not missing:
         return
     rows = [
