@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Order, SessionBooking
+from .models import SessionBooking
 
 
 def manage_url(order):
@@ -21,9 +21,10 @@ def manage_url(order):
     return settings.EXPO_BASE_URL + path
 
 
-def send_order_confirmation(order_id):
-    order = Order.objects.select_related("expo").get(pk=order_id)
-    tickets = list(order.tickets.select_related("ticket_type").order_by("pk"))
+def send_order_confirmation(order, tickets=None):
+    """The order's tickets and private link; ``tickets`` saves reading them again."""
+    if tickets is None:
+        tickets = list(order.tickets.select_related("ticket_type").order_by("pk"))
     with translation.override(order.language):
         context = {
             "order": order,

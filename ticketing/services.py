@@ -54,7 +54,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en"):
     with transaction.atomic():
         _take_places(expo, ticket_type, days, len(attendees))
         order = Order.objects.create(expo=expo, email=attendees[0].email, language=language)
-        Ticket.objects.bulk_create(
+        tickets = Ticket.objects.bulk_create(
             Ticket(
                 expo=expo,
                 order=order,
@@ -67,7 +67,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en"):
             )
             for attendee in attendees
         )
-        transaction.on_commit(lambda: emails.send_order_confirmation(order.pk))
+        transaction.on_commit(lambda: emails.send_order_confirmation(order, tickets))
     return order
 
 

@@ -1,0 +1,141 @@
+"""Check-ins per second through the HTTP API on PostgreSQL, with concurrent scanners.
+
+    .venv/bin/python bench/checkin.py [--clients 32] [--seconds 20] [--workers 4]
+                                      [--badges 20000] [--duplicates 0.1]
+
+Registers ``--badges`` season tickets, then lets the clients scan them at four gates
+with a scanner device's token: each scan a distinct badge, except a share of
+``--duplicates`` that scans an earlier badge again (answered ``already_inside``). Prints
+check-ins per second, p50/p99 latency and the SQL queries of one scan beside the budget,
+and checks that the counters match the check-in rows afterwards. Needs PostgreSQL on
+127.0.0.1:5432 (or ``BENCH_POSTGRES``).
+"""
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import random
+import threading
+
+import harness
+
+BUDGET_RATE = 500  # check-ins per second on a 2-core machine, 32 clients
+BUDGET_P99 = 0.100  # seconds
+
+
+def build_expo(badges):
+    from tqdm import tqdm
+
+    from events.models import Expo
+    from ticketing import services
+    from ticketing.models import ScannerDevice, ScanPoint, TicketType
+
+    today = dt.date.today()
+    expo = Expo.objects.create(
+        slug="bench-expo",
+        name="Bench Expo",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=33),
+    )
+    season = TicketType.objects.create(
+        expo=expo, slug="season", name="Season", kind="season", max_per_order=500
+    )
+    for n in range(4):
+        ScanPoint.objects.create(expo=expo, slug=f"gate-{n}", name=f"Gate {n}", kind="gate")
+    device = ScannerDevice.objects.create(expo=expo, name="Bench scanner")
+    codes = []
+    with tqdm(total=badges, desc="Registering badges", unit="badge") as progress:
+        while len(codes) < badges:
+            batch = min(500, badges - len(codes))
+            order = services.register(
+                expo,
+                season,
+                [
+                    services.Attendee(
+                        f"Besökare {len(codes) + i}", f"v{len(codes) + i}@example.org"
+                    )
+                    for i in range(batch)
+                ],
+            )
+            codes.extend(ticket.code for ticket in order.tickets.order_by("pk"))
+            progress.update(batch)
+    return device.key, codes
+
+
+def queries_per_scan(device_key, code):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {device_key}")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/api/v1/checkins/",
+            {"code": code, "scan_point": "gate-0"},
+            content_type="application/json",
+            SERVER_NAME="localhost",
+        )
+    assert response.status_code == 200, response.content
+    return len(captured), response.json()["result"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers; one a core.")
+    parser.add_argument("--badges", type=int, default=20_000)
+    parser.add_argument("--duplicates", type=float, default=0.1)
+    args = parser.parse_args()
+
+    with harness.temporary_database("checkin"):
+        device_key, codes = build_expo(args.badges)
+        queries, first_result = queries_per_scan(device_key, codes[-1])
+        fresh = itertools.count()
+        lock = threading.Lock()
+        chooser = random.Random(2026)
+        headers = {"Content-Type": "application/json", "Authorization": f"Token {device_key}"}
+
+        def scan(client, n):
+            with lock:
+                if chooser.random() < args.duplicates:
+                    code = codes[chooser.randrange(len(codes))]
+                else:
+                    code = codes[next(fresh) % (len(codes) - 1)]
+            body = json.dumps({"code": code, "scan_point": f"gate-{client % 4}"})
+            return "POST", "/api/v1/checkins/", body, headers
+
+        with harness.served(args.workers) as port:
+            print(f"{args.workers} Gunicorn workers, {args.clients} clients, {args.seconds:.0f} s")
+            elapsed, latencies, answers = harness.hammer(
+                port, scan, clients=args.clients, seconds=args.seconds, label="scans"
+            )
+
+        from django.db.models import Count
+
+        from ticketing import services
+        from ticketing.models import CheckIn
+
+        results = dict(CheckIn.objects.values_list("result").annotate(n=Count("pk")))
+        differences = services.recount_attendance()
+
+    rate = answers.get(200, 0) / elapsed
+    p99 = harness.percentile(latencies, 0.99)
+    within = rate >= BUDGET_RATE and p99 <= BUDGET_P99
+    print(f"check-ins/s: {rate:.0f}   budget: >= {BUDGET_RATE}")
+    print(
+        f"latency {harness.describe_latency(latencies)}   budget: p99 <= "
+        f"{BUDGET_P99 * 1000:.0f} ms   {'within budget' if within else 'OVER BUDGET'}"
+    )
+    print(f"SQL queries in one scan through the API: {queries} (first scan: {first_result})")
+    print(f"answers {answers}; results {results}")
+    print(
+        f"counters against the check-in rows: "
+        f"{'no differences' if not differences else f'{len(differences)} DIFFERENCES'}"
+    )
+    raise SystemExit(1 if differences else 0)
+
+
+if __name__ == "__main__":
+    main()
