@@ -48,7 +48,7 @@ class TicketType(models.Model):
         Hall, blank=True, related_name="ticket_types", help_text=_("Empty admits every hall.")
     )
     conference = models.ForeignKey(
-        Conference, on_delete=models.PROTECT, null=True, blank=True, related_name="ticket_types"
+        Conference, on_delete=models.RESTRICT, null=True, blank=True, related_name="ticket_types"
     )
     capacity = models.PositiveIntegerField(
         _("tickets in total"), null=True, blank=True, help_text=_("Empty for no limit.")
@@ -320,7 +320,7 @@ class CheckIn(models.Model):
         SESSION_FULL = "session_full", _("The session is full")
 
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="check_ins")
-    scan_point = models.ForeignKey(ScanPoint, on_delete=models.PROTECT, related_name="check_ins")
+    scan_point = models.ForeignKey(ScanPoint, on_delete=models.RESTRICT, related_name="check_ins")
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="check_ins"
     )

@@ -1,10 +1,13 @@
 import datetime as dt
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
@@ -13,6 +16,14 @@ from events.models import Expo
 
 ORGANISER = "organiser"
 PASSWORD = "expo-demo-2026"
+
+
+def _extensions():
+    """The ``demo.extend(expo)`` of every other installed app that has one, so that
+    later apps (tickets, exhibitors) add their part without this app knowing them."""
+    for app in apps.get_app_configs():
+        if app.name != "events" and module_has_submodule(app.module, "demo"):
+            yield import_module(f"{app.name}.demo").extend
 
 
 class Command(BaseCommand):
@@ -66,6 +77,8 @@ class Command(BaseCommand):
 
             with transaction.atomic():
                 expo = demo.build(start, progress=progress)
+                for extend in _extensions():
+                    extend(expo)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Built “{expo.name}”: {expo.start_date} to {expo.end_date}, "

@@ -1,0 +1,67 @@
+"""Tickets, gates and a scanner for the demo expo (see events/demo.py)."""
+
+import datetime as dt
+
+from events.models import Hall
+
+from . import admission, services
+from .models import Quota, ScannerDevice, ScanPoint, TicketType
+
+
+def extend(expo):
+    """Add what is sold and scanned to the freshly built demo expo."""
+    open_days = admission.open_days(expo)
+    weekend = [day.isoformat() for day in open_days if day.weekday() >= 5][:2]
+    types = [
+        TicketType(
+            expo=expo, slug="day", name="Day ticket", kind="day", price=150, day_capacity=12_000
+        ),
+        TicketType(
+            expo=expo,
+            slug="weekend",
+            name="Weekend pass",
+            kind="multi_day",
+            price=250,
+            valid_days=weekend,
+            capacity=5_000,
+        ),
+        TicketType(expo=expo, slug="season", name="Season ticket", kind="season", price=595),
+        TicketType(expo=expo, slug="press", name="Press", kind="press"),
+        TicketType(expo=expo, slug="speaker", name="Speaker", kind="speaker"),
+        TicketType(expo=expo, slug="exhibitor", name="Exhibitor staff", kind="exhibitor"),
+    ]
+    for conference in expo.conferences.all():
+        types.append(
+            TicketType(
+                expo=expo,
+                slug=conference.slug,
+                name=conference.name,
+                kind="conference",
+                conference=conference,
+                price=1_200,
+                capacity=conference.capacity,
+            )
+        )
+    for ticket_type in types:
+        services.save_ticket_type(ticket_type)
+    # The fire brigade's limit for the whole site on the busiest days.
+    Quota.objects.bulk_create(
+        Quota(expo=expo, day=dt.date.fromisoformat(day), size=15_000) for day in weekend
+    )
+    ScanPoint.objects.bulk_create(
+        [
+            ScanPoint(expo=expo, slug="north-gate", name="North gate", kind="gate"),
+            ScanPoint(expo=expo, slug="south-gate", name="South gate", kind="gate"),
+            *(
+                ScanPoint(
+                    expo=expo,
+                    slug=f"hall-{hall.slug}",
+                    name=f"{hall.name} entrance",
+                    kind="hall",
+                    hall=hall,
+                )
+                for hall in Hall.objects.filter(expo=expo)
+            ),
+        ]
+    )
+    ScannerDevice.objects.create(expo=expo, name="North gate scanner 1")
