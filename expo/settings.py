@@ -104,6 +104,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
+    "DB_PREPARED_STATEMENTS", default=True
+):
+    # Server-side binding lets PostgreSQL prepare the statements each connection repeats,
+    # which saves it parsing and planning them on every request. Turn it off behind a
+    # connection pooler in transaction mode (PgBouncer), where prepared statements break.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
