@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
@@ -51,6 +51,13 @@ class Expo(models.Model):
     )
     languages = models.JSONField(
         _("languages"), default=all_languages, validators=[validate_languages]
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="SEK",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Give a three-letter ISO 4217 code."))],
+        help_text=_("The currency of ticket prices, such as SEK, EUR or DKK."),
     )
     opens_at = models.TimeField(
         _("usual opening time"),

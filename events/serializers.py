@@ -116,6 +116,7 @@ class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
             "end_date",
             "time_zone",
             "languages",
+            "currency",
             "opens_at",
             "closes_at",
             "halls",

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django import forms
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from . import admission
@@ -39,8 +39,10 @@ class TicketChoiceForm(forms.Form):
 
 
 def ticket_label(ticket_type):
-    price = _("Free") if not ticket_type.price else f"{ticket_type.price:.2f}"
-    return f"{ticket_type.name} — {price}"
+    if not ticket_type.price:
+        return f"{ticket_type.name} — {_('Free')}"
+    price = number_format(ticket_type.price, decimal_pos=2, use_l10n=True)
+    return f"{ticket_type.name} — {price} {ticket_type.expo.currency}"
 
 
 class AttendeeForm(forms.Form):

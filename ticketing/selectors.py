@@ -109,7 +109,7 @@ def public_ticket_types(expo):
         .exclude(kind__in=TicketType.STAFF_KINDS)
         .filter(Q(sale_starts__isnull=True) | Q(sale_starts__lte=now))
         .filter(Q(sale_ends__isnull=True) | Q(sale_ends__gt=now))
-        .select_related("conference")
+        .select_related("conference", "expo")
         .order_by("price", "name")
     )
 

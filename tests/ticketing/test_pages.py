@@ -31,7 +31,10 @@ def manage_path(order):
 
 
 def test_the_registration_page_asks_for_consent_unticked(client, day_ticket, season_ticket):
+    season_ticket.price = 595
+    season_ticket.save()
     page = client.get(REGISTER).content.decode()
+    assert "Season — 595.00 SEK" in page
     assert 'name="attendee-0-share_contact_with_exhibitors"' in page
     checkbox = re.search(r"<input[^>]*share_contact_with_exhibitors[^>]*>", page).group(0)
     assert "checked" not in checkbox
