@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format bench
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint format browser
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Expo needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -18,8 +20,19 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's chromium package; install it when it is missing.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -q && apt-get install -y -q chromium; \
+		else \
+			echo "No $(CHROMIUM): the browser tests will be skipped (apt-get install chromium)"; \
+		fi; \
+	fi
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

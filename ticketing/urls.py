@@ -7,6 +7,7 @@ app_name = "ticketing"
 mine = "expos/<slug:expo_slug>/my-tickets/<str:secret>/"
 
 urlpatterns = [
+    path("scan/<slug:expo_slug>/<slug:scan_point_slug>/", views.scanner, name="scanner"),
     path("expos/<slug:expo_slug>/register/", views.register, name="register"),
     path(mine, views.my_tickets, name="my-tickets"),
     path(f"{mine}tickets/<int:ticket_id>/book/<int:session_id>/", views.book, name="book"),

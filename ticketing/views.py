@@ -3,15 +3,17 @@ secret link in the confirmation e-mail."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Expo, Session
+from events.permissions import is_organiser
 from expo.errors import Conflict, InvalidInput
 
 from . import admission, selectors, services
 from .forms import AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
-from .models import Order, SessionBooking
+from .models import CheckIn, Order, ScanPoint, SessionBooking
 from .qr import qr_svg
 
 
@@ -189,3 +191,33 @@ def cancel_ticket(request, expo_slug, secret, ticket_id):
         status=400 if form.is_bound else 200,
     )
     return _private(response)
+
+
+def scanner(request, expo_slug, scan_point_slug):
+    """The gate staff's page: a keyboard-wedge scanner types into it, or the camera reads
+    the badge, and the answer fills the screen. Scans go to the check-in API with the
+    organiser's session or a scanner device's key."""
+    scan_point = get_object_or_404(
+        ScanPoint.objects.select_related("expo", "hall", "session"),
+        expo__slug=expo_slug,
+        slug=scan_point_slug,
+    )
+    answers = {value: str(label) for value, label in CheckIn.Result.choices}
+    context = {
+        "expo": scan_point.expo,
+        "scan_point": scan_point,
+        "signed_in": is_organiser(request.user, scan_point.expo),
+        "scanner_config": {
+            "checkinUrl": reverse("checkins"),
+            "scanPoint": scan_point.slug,
+            "expo": scan_point.expo.slug,
+            "admitted": ["entered", "exited"],
+            "answers": answers,
+            "texts": {
+                "unreachable": _("No connection to the server. Scan again."),
+                "refused": _("The scanner's key was refused. Enter it again."),
+                "cameraFailed": _("The camera could not be started."),
+            },
+        },
+    }
+    return render(request, "ticketing/scanner.html", context)

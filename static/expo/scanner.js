@@ -1,0 +1,146 @@
+// The gate scanner page: sends each scanned code to the check-in API and fills the
+// screen with the answer, green to let in or out, red to stop. No build step.
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("scanner-config").textContent);
+  const scanForm = document.getElementById("scan-form");
+  const deviceForm = document.getElementById("device-form");
+  const codeInput = document.getElementById("code");
+  const answer = document.getElementById("answer");
+  const signedIn = scanForm.dataset.signedIn === "1";
+  const keyName = "expo-scanner-key";
+  let hideTimer = null;
+  let lastCameraCode = null;
+
+  function deviceKey() {
+    return sessionStorage.getItem(keyName);
+  }
+
+  function showScanForm() {
+    deviceForm.hidden = true;
+    scanForm.hidden = false;
+    codeInput.focus();
+  }
+
+  function showDeviceForm() {
+    sessionStorage.removeItem(keyName);
+    scanForm.hidden = true;
+    deviceForm.hidden = false;
+    document.getElementById("device-key").focus();
+  }
+
+  function direction() {
+    const chosen = scanForm.querySelector("input[name=direction]:checked");
+    return chosen ? chosen.value : scanForm.querySelector("input[name=direction]").value;
+  }
+
+  function show(admitted, result, name, detail) {
+    answer.classList.toggle("admitted", admitted);
+    answer.classList.toggle("refused", !admitted);
+    document.getElementById("answer-result").textContent = result;
+    document.getElementById("answer-name").textContent = name || "";
+    document.getElementById("answer-detail").textContent = detail || "";
+    answer.dataset.result = admitted ? "admitted" : "refused";
+    answer.hidden = false;
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, admitted ? 2500 : 5000);
+    codeInput.value = "";
+    codeInput.focus();
+  }
+
+  function hide() {
+    answer.hidden = true;
+    codeInput.focus();
+  }
+
+  async function check(code) {
+    code = code.trim();
+    if (!code) return;
+    const headers = { "Content-Type": "application/json" };
+    if (signedIn) {
+      headers["X-CSRFToken"] = scanForm.querySelector("input[name=csrfmiddlewaretoken]").value;
+    } else {
+      headers["Authorization"] = "Token " + deviceKey();
+    }
+    let response;
+    try {
+      response = await fetch(config.checkinUrl, {
+        method: "POST",
+        headers: headers,
+        credentials: "same-origin",
+        body: JSON.stringify({
+          code: code, scan_point: config.scanPoint, expo: config.expo, direction: direction(),
+        }),
+      });
+    } catch (error) {
+      show(false, config.texts.unreachable);
+      return;
+    }
+    if (response.status === 401 || response.status === 403) {
+      show(false, config.texts.refused);
+      if (!signedIn) showDeviceForm();
+      return;
+    }
+    const body = await response.json();
+    if (!response.ok) {
+      const messages = Object.values(body).flat().join(" ");
+      show(false, messages || response.statusText);
+      return;
+    }
+    const occupancy = body.occupancy || {};
+    const detail = occupancy.capacity
+      ? occupancy.inside + " / " + occupancy.capacity
+      : (body.ticket ? body.ticket.ticket_type : "");
+    show(config.admitted.includes(body.result), body.message, body.ticket && body.ticket.holder_name, detail);
+  }
+
+  scanForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    check(codeInput.value);
+  });
+  codeInput.addEventListener("keydown", function () {
+    if (!answer.hidden) hide();
+  });
+  // Keep the input ready for the next badge: a keyboard-wedge scanner types wherever
+  // the focus is.
+  document.addEventListener("click", function (event) {
+    if (!scanForm.hidden && !event.target.closest("button, input, label")) codeInput.focus();
+  });
+  deviceForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const key = document.getElementById("device-key").value.trim();
+    if (key) {
+      sessionStorage.setItem(keyName, key);
+      showScanForm();
+    }
+  });
+
+  if ("BarcodeDetector" in window) {
+    const button = document.getElementById("camera-button");
+    const video = document.getElementById("camera");
+    button.hidden = false;
+    button.addEventListener("click", async function () {
+      try {
+        const detector = new BarcodeDetector({ formats: ["qr_code"] });
+        video.srcObject = await navigator.mediaDevices.getUserMedia({
+          video: { facingMode: "environment" },
+        });
+        video.hidden = false;
+        await video.play();
+        button.hidden = true;
+        setInterval(async function () {
+          const found = await detector.detect(video);
+          if (found.length && found[0].rawValue !== lastCameraCode) {
+            lastCameraCode = found[0].rawValue;
+            setTimeout(function () { lastCameraCode = null; }, 3000);
+            check(found[0].rawValue);
+          }
+        }, 300);
+      } catch (error) {
+        show(false, config.texts.cameraFailed);
+      }
+    });
+  }
+
+  if (!signedIn && deviceKey()) showScanForm();
+})();
