@@ -47,11 +47,8 @@ class ExpoTimeZoneMixin:
         return context
 
 
-class ExpoScopedViewSet(ExpoTimeZoneMixin, viewsets.ModelViewSet):
-    """A collection inside one expo: ``/api/v1/expos/{expo_slug}/<things>/``."""
-
-    http_method_names = WRITE_METHODS
-    lookup_field = "slug"
+class ExpoInURLMixin(ExpoTimeZoneMixin):
+    """For views under ``/api/v1/expos/{expo_slug}/``: the expo, looked up once."""
 
     @cached_property
     def expo(self):
@@ -59,6 +56,13 @@ class ExpoScopedViewSet(ExpoTimeZoneMixin, viewsets.ModelViewSet):
 
     def get_expo(self):
         return self.expo
+
+
+class ExpoScopedViewSet(ExpoInURLMixin, viewsets.ModelViewSet):
+    """A collection inside one expo: ``/api/v1/expos/{expo_slug}/<things>/``."""
+
+    http_method_names = WRITE_METHODS
+    lookup_field = "slug"
 
     def get_queryset(self):
         return self.serializer_class.Meta.model.objects.filter(expo=self.expo)
@@ -128,18 +132,11 @@ class OpeningDayViewSet(ExpoScopedViewSet):
     )
 )
 class ExpoSessionViewSet(
-    ExpoTimeZoneMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ExpoInURLMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """``/api/v1/expos/{expo_slug}/sessions/``: list with filters, and create."""
 
     serializer_class = SessionSerializer
-
-    @cached_property
-    def expo(self):
-        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
-
-    def get_expo(self):
-        return self.expo
 
     def get_queryset(self):
         sessions = selectors.programme(self.expo)

@@ -3,7 +3,6 @@ the public keys that verify ticket codes."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
@@ -11,7 +10,7 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Valida
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events.api import ExpoScopedViewSet, ExpoTimeZoneMixin
+from events.api import ExpoInURLMixin, ExpoScopedViewSet
 from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
@@ -57,16 +56,9 @@ class IsExpoOrganiser(permissions.BasePermission):
         ],
     )
 )
-class TicketListView(ExpoTimeZoneMixin, generics.ListAPIView):
+class TicketListView(ExpoInURLMixin, generics.ListAPIView):
     serializer_class = TicketSerializer
     permission_classes = [IsExpoOrganiser]
-
-    @cached_property
-    def expo(self):
-        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
-
-    def get_expo(self):
-        return self.expo
 
     def get_queryset(self):
         filters = TicketFilterSerializer(
@@ -81,17 +73,10 @@ class TicketListView(ExpoTimeZoneMixin, generics.ListAPIView):
     responses={201: OrderSerializer},
     summary="Register one or more attendees",
 )
-class RegistrationView(ExpoTimeZoneMixin, APIView):
+class RegistrationView(ExpoInURLMixin, APIView):
     """Anyone may register; a sold-out ticket type or day answers ``409 sold_out``."""
 
     permission_classes = [permissions.AllowAny]
-
-    @cached_property
-    def expo(self):
-        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
-
-    def get_expo(self):
-        return self.expo
 
     def post(self, request, expo_slug):
         serializer = RegistrationSerializer(
@@ -274,15 +259,8 @@ class CheckInView(APIView):
 
 
 @extend_schema(responses=AttendanceSerializer, summary="Who is where today (organisers)")
-class AttendanceView(ExpoTimeZoneMixin, APIView):
+class AttendanceView(ExpoInURLMixin, APIView):
     permission_classes = [IsExpoOrganiser]
-
-    @cached_property
-    def expo(self):
-        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
-
-    def get_expo(self):
-        return self.expo
 
     def get(self, request, expo_slug):
         return Response(AttendanceSerializer(selectors.attendance(self.expo)).data)
