@@ -4,6 +4,7 @@ the public keys that verify ticket codes."""
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from .serializers import (
     TicketSerializer,
     TicketTypeSerializer,
 )
+from .views import badge_response
 
 
 class TicketTypeViewSet(ExpoScopedViewSet):
@@ -88,7 +90,9 @@ class RegistrationView(ExpoInURLMixin, APIView):
         answer = OrderSerializer(
             order,
             context={
-                "tickets": order.tickets.select_related("expo", "ticket_type").order_by("pk"),
+                "tickets": order.tickets.select_related("expo", "ticket_type", "order").order_by(
+                    "pk"
+                ),
                 "open_days": admission.open_days(self.expo),
             },
         )
@@ -130,6 +134,19 @@ class TicketView(generics.GenericAPIView):
 class TicketDetailView(TicketView):
     def get(self, request, pk):
         return Response(self.get_serializer(self.get_ticket()).data)
+
+
+@extend_schema(
+    summary="The ticket's badge, A6 PDF (organiser or holder)",
+    parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+)
+class TicketBadgeView(TicketView):
+    def get(self, request, pk):
+        ticket = self.get_ticket()
+        if not ticket.is_valid:
+            raise ValidationError({"ticket": [_("A cancelled ticket has no badge.")]})
+        return badge_response(ticket)
 
 
 @extend_schema(request=HolderProofSerializer, summary="Cancel a ticket; its place is freed")

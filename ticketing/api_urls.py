@@ -40,6 +40,7 @@ urlpatterns = [
     path("expos/<slug:expo_slug>/keys/", api.PublicKeysView.as_view(), name="expo-keys"),
     path("tickets/<int:pk>/", api.TicketDetailView.as_view(), name="ticket-detail"),
     path("tickets/<int:pk>/cancel/", api.TicketCancelView.as_view(), name="ticket-cancel"),
+    path("tickets/<int:pk>/badge.pdf", api.TicketBadgeView.as_view(), name="ticket-badge"),
     path(
         "sessions/<int:pk>/bookings/",
         api.SessionBookingsView.as_view(),

@@ -21,6 +21,20 @@ def manage_url(order):
     return settings.EXPO_BASE_URL + path
 
 
+def badge_url(ticket):
+    """The badge's address behind the order's private link (so the holder's name on it
+    is as private as the "my tickets" page)."""
+    path = reverse(
+        "ticketing:badge",
+        kwargs={
+            "expo_slug": ticket.expo.slug,
+            "secret": ticket.order.secret,
+            "ticket_id": ticket.pk,
+        },
+    )
+    return settings.EXPO_BASE_URL + path
+
+
 def send_order_confirmation(order, tickets=None):
     """The order's tickets and private link; ``tickets`` saves reading them again."""
     if tickets is None:

@@ -144,10 +144,15 @@ class RegistrationSerializer(serializers.Serializer):
 
 class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
     valid_days = serializers.SerializerMethodField()
+    badge_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Ticket
-        fields = ["id", "code", "holder_name", "valid_days"]
+        fields = ["id", "code", "badge_url", "holder_name", "valid_days"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_badge_url(self, ticket):
+        return emails.badge_url(ticket)
 
 
 class OrderSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 secret link in the confirmation e-mail."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from events.models import Expo, Session
 from events.permissions import is_organiser
 from expo.errors import Conflict, InvalidInput
 
-from . import admission, selectors, services
+from . import admission, badges, selectors, services
 from .forms import AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
 from .models import CheckIn, Order, ScanPoint, SessionBooking
 from .qr import qr_svg
@@ -221,3 +222,17 @@ def scanner(request, expo_slug, scan_point_slug):
         },
     }
     return render(request, "ticketing/scanner.html", context)
+
+
+def badge(request, expo_slug, secret, ticket_id):
+    order = _order(expo_slug, secret)
+    ticket = get_object_or_404(
+        order.tickets.select_related("expo", "ticket_type"), pk=ticket_id, status="valid"
+    )
+    return _private(badge_response(ticket))
+
+
+def badge_response(ticket):
+    response = HttpResponse(badges.badge_pdf(ticket), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="badge-{ticket.pk}.pdf"'
+    return response

@@ -29,6 +29,7 @@ def test_registration_answers_with_tickets_and_the_private_link(api, day_ticket)
     assert ticket["valid_days"] == ["2026-06-02"]
     assert codes.verify(ticket["code"]).ticket_id == ticket["id"]
     assert body["manage_url"].endswith(f"/expos/city-expo/my-tickets/{order.secret}/")
+    assert ticket["badge_url"] == f"{body['manage_url']}tickets/{ticket['id']}/badge.pdf"
 
 
 def test_a_sold_out_registration_is_409(api, day_ticket):
