@@ -15,6 +15,7 @@ from .models import (
     Ticket,
     TicketType,
 )
+from .views import sheets_response
 
 
 @admin.register(TicketType)
@@ -76,6 +77,12 @@ def cancel_tickets(modeladmin, request, queryset):
     )
 
 
+@admin.action(description=_("Print the badges of the selected tickets (A4, four a sheet)"))
+def print_badges(modeladmin, request, queryset):
+    tickets = queryset.filter(status=Ticket.Status.VALID).select_related("expo", "ticket_type")
+    return sheets_response(tickets.order_by("pk").iterator(chunk_size=500))
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = ["__str__", "expo", "ticket_type", "day", "status", "created_at"]
@@ -99,7 +106,7 @@ class TicketAdmin(admin.ModelAdmin):
         "share_contact_with_exhibitors",
         *readonly_fields,
     ]
-    actions = [cancel_tickets]
+    actions = [cancel_tickets, print_badges]
 
     def has_add_permission(self, request):
         return False

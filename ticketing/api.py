@@ -16,10 +16,11 @@ from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
 
-from . import admission, codes, selectors, services
+from . import admission, badges, codes, selectors, services
 from .models import ScannerDevice, ScanPoint, SessionBooking, Ticket
 from .serializers import (
     AttendanceSerializer,
+    BadgeFilterSerializer,
     BookingRequestSerializer,
     BookingSerializer,
     CheckInAnswerSerializer,
@@ -33,7 +34,7 @@ from .serializers import (
     TicketSerializer,
     TicketTypeSerializer,
 )
-from .views import badge_response
+from .views import badge_response, sheets_response
 
 
 class TicketTypeViewSet(ExpoScopedViewSet):
@@ -134,6 +135,29 @@ class TicketView(generics.GenericAPIView):
 class TicketDetailView(TicketView):
     def get(self, request, pk):
         return Response(self.get_serializer(self.get_ticket()).data)
+
+
+@extend_schema(
+    summary="Badges of the expo's valid tickets in one PDF (organisers)",
+    parameters=[
+        OpenApiParameter("ticket_type", str, description="ticket type slug"),
+        OpenApiParameter("day", str, description="valid on this day, YYYY-MM-DD"),
+        OpenApiParameter("layout", str, enum=list(badges.LAYOUTS), default="a4x4"),
+    ],
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+)
+class ExpoBadgesView(ExpoInURLMixin, APIView):
+    permission_classes = [IsExpoOrganiser]
+
+    def get(self, request, expo_slug):
+        filters = BadgeFilterSerializer(data=request.query_params, context={"expo": self.expo})
+        filters.is_valid(raise_exception=True)
+        options = dict(filters.validated_data)
+        layout = options.pop("layout")
+        tickets = selectors.expo_tickets(self.expo, status="valid", **options)
+        return sheets_response(
+            tickets.iterator(chunk_size=500), layout=layout, filename=f"badges-{self.expo.slug}.pdf"
+        )
 
 
 @extend_schema(

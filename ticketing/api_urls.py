@@ -16,6 +16,7 @@ urlpatterns = [
         name="expo-ticket-types-detail",
     ),
     path("expos/<slug:expo_slug>/tickets/", api.TicketListView.as_view(), name="expo-tickets"),
+    path("expos/<slug:expo_slug>/badges.pdf", api.ExpoBadgesView.as_view(), name="expo-badges"),
     path(
         "expos/<slug:expo_slug>/registrations/",
         api.RegistrationView.as_view(),

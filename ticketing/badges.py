@@ -31,6 +31,9 @@ MARGIN = 8 * mm
 QR_SIZE = 56 * mm
 QR_QUIET_MODULES = 4
 QR_MASK = 4
+# Version 6 at error correction level M holds 106 bytes, every code of docs/codes.md;
+# naming it spares the library trying versions.
+QR_VERSION, QR_VERSION_BYTES = 6, 106
 LAYOUTS = ("a6", "a4x4")
 
 ROLES = {
@@ -58,11 +61,15 @@ def _register_fonts():
 
 
 def qr_matrix(code):
+    version = QR_VERSION if len(code.encode()) <= QR_VERSION_BYTES else None
     qr = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK
+        version=version,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=0,
+        mask_pattern=QR_MASK,
     )
-    qr.add_data(code)
-    qr.make(fit=True)
+    qr.add_data(code, optimize=0)
+    qr.make(fit=version is None)
     return qr.get_matrix()
 
 

@@ -115,6 +115,12 @@ class TicketFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
 
 
+class BadgeFilterSerializer(serializers.Serializer):
+    ticket_type = ExpoSlugField(queryset=TicketType.objects.all(), required=False)
+    day = serializers.DateField(required=False)
+    layout = serializers.ChoiceField(choices=["a6", "a4x4"], default="a4x4")
+
+
 class AttendeeSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField()

@@ -1,8 +1,10 @@
 """The visitor's pages: registration, and the private "my tickets" page reached by the
 secret link in the confirmation e-mail."""
 
+import tempfile
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -236,3 +238,12 @@ def badge_response(ticket):
     response = HttpResponse(badges.badge_pdf(ticket), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="badge-{ticket.pk}.pdf"'
     return response
+
+
+def sheets_response(tickets, *, layout="a4x4", filename="badges.pdf"):
+    """Many badges as one PDF download. The PDF goes to a file that spills to disk past a
+    few megabytes, and the response streams it from there."""
+    pdf = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115  (closed by FileResponse)
+    badges.write_badges(tickets, pdf, layout=layout)
+    pdf.seek(0)
+    return FileResponse(pdf, content_type="application/pdf", filename=filename)

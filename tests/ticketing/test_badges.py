@@ -3,6 +3,7 @@ import io
 import pypdfium2
 import pytest
 import zxingcpp
+from django.core.management import CommandError, call_command
 from reportlab.pdfbase import pdfmetrics
 from rest_framework.test import APIClient
 
@@ -94,3 +95,47 @@ def test_the_api_serves_the_badge_to_the_holder_only(sold):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     services.cancel_ticket(Ticket.objects.get(pk=ticket.pk))
     assert client.get(url, {"code": ticket.code}).status_code == 400
+
+
+def test_print_badges_writes_one_pdf_with_a_progress_bar(sold, tmp_path):
+    target = tmp_path / "badges.pdf"
+    err = io.StringIO()
+    call_command(
+        "print_badges",
+        "--expo",
+        "city-expo",
+        "--layout",
+        "a4x4",
+        "-o",
+        str(target),
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    sheets = list(pages(target.read_bytes()))
+    assert len(sheets) == 2
+    assert "5/5" in err.getvalue()
+
+
+def test_print_badges_refuses_an_unknown_expo(db, tmp_path):
+    with pytest.raises(CommandError, match="nowhere"):
+        call_command("print_badges", "--expo", "nowhere", "-o", str(tmp_path / "x.pdf"))
+
+
+def test_organisers_fetch_many_badges_through_the_api(organiser_api, api, sold):
+    url = "/api/v1/expos/city-expo/badges.pdf"
+    response = organiser_api.get(url, {"layout": "a6", "ticket_type": "season"})
+    assert response.status_code == 200
+    assert len(list(pages(b"".join(response.streaming_content)))) == 5
+    assert organiser_api.get(url, {"layout": "poster"}).status_code == 400
+    assert api.get(url).status_code in (401, 403)
+
+
+def test_the_admin_prints_the_selected_badges(client, django_user_model, sold):
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw-root-1"))
+    response = client.post(
+        "/admin/ticketing/ticket/",
+        {"action": "print_badges", "_selected_action": [t.pk for t in sold[:3]]},
+    )
+    assert response["Content-Type"] == "application/pdf"
+    [(image, _text, _images)] = list(pages(b"".join(response.streaming_content)))
+    assert codes_in(image) == sorted(t.code for t in sold[:3])
