@@ -28,12 +28,13 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/", api.SessionViewSet.as_view(member), name="session-detail"),
 ]
-for name, viewset, lookup in nested:
-    urlpatterns += [
+
+
+def expo_collection(name, viewset, lookup="<slug:slug>"):
+    """The list and the member routes of a collection inside an expo."""
+    return [
         path(
-            f"expos/<slug:expo_slug>/{name}/",
-            viewset.as_view(collection),
-            name=f"expo-{name}-list",
+            f"expos/<slug:expo_slug>/{name}/", viewset.as_view(collection), name=f"expo-{name}-list"
         ),
         path(
             f"expos/<slug:expo_slug>/{name}/{lookup}/",
@@ -41,3 +42,7 @@ for name, viewset, lookup in nested:
             name=f"expo-{name}-detail",
         ),
     ]
+
+
+for name, viewset, lookup in nested:
+    urlpatterns += expo_collection(name, viewset, lookup)

@@ -1,38 +1,18 @@
 from django.urls import path
 
+from events.api_urls import expo_collection
+
 from . import api
 
 urlpatterns = [
-    path(
-        "expos/<slug:expo_slug>/ticket-types/",
-        api.TicketTypeViewSet.as_view({"get": "list", "post": "create"}),
-        name="expo-ticket-types-list",
-    ),
-    path(
-        "expos/<slug:expo_slug>/ticket-types/<slug:slug>/",
-        api.TicketTypeViewSet.as_view(
-            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
-        ),
-        name="expo-ticket-types-detail",
-    ),
+    *expo_collection("ticket-types", api.TicketTypeViewSet),
+    *expo_collection("scan-points", api.ScanPointViewSet),
     path("expos/<slug:expo_slug>/tickets/", api.TicketListView.as_view(), name="expo-tickets"),
     path("expos/<slug:expo_slug>/badges.pdf", api.ExpoBadgesView.as_view(), name="expo-badges"),
     path(
         "expos/<slug:expo_slug>/registrations/",
         api.RegistrationView.as_view(),
         name="expo-registrations",
-    ),
-    path(
-        "expos/<slug:expo_slug>/scan-points/",
-        api.ScanPointViewSet.as_view({"get": "list", "post": "create"}),
-        name="expo-scan-points-list",
-    ),
-    path(
-        "expos/<slug:expo_slug>/scan-points/<slug:slug>/",
-        api.ScanPointViewSet.as_view(
-            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
-        ),
-        name="expo-scan-points-detail",
     ),
     path("checkins/", api.CheckInView.as_view(), name="checkins"),
     path(
