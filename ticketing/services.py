@@ -511,26 +511,32 @@ def _limit_of(scan_point):
 
 
 def _pass(ticket, scan_point, direction, day):
+    # The ticket's row is locked, so nobody else reads or writes its presence meanwhile:
+    # a plain read, then one insert or update, is enough.
     place = place_of(scan_point)
-    presence, _created = Presence.objects.get_or_create(ticket=ticket, place=place, day=day)
+    presence = Presence.objects.filter(ticket=ticket, place=place, day=day).first()
+    inside = presence is not None and presence.inside
     if direction == ScanPoint.Direction.OUT:
-        if not presence.inside:
+        if not inside:
             return CheckIn.Result.NOT_INSIDE
-        _count(scan_point, place, day, inside=-1, entries=0)
-        presence.inside = False
-        presence.save(update_fields=["inside"])
+        _count(scan_point.expo_id, place, day, inside=-1, entries=0)
+        _set_presence(presence, ticket, place, day, inside=False)
         return CheckIn.Result.EXITED
-    if presence.inside:
+    if inside:
         return CheckIn.Result.ALREADY_INSIDE
     limit, full = _limit_of(scan_point)
-    if limit is not None:
-        occupancy = _locked_occupancy(scan_point.expo_id, place, day)
-        if occupancy.inside >= limit:
-            return full
-    _count(scan_point, place, day, inside=1, entries=1)
-    presence.inside = True
-    presence.save(update_fields=["inside"])
+    if limit is not None and _locked_occupancy(scan_point.expo_id, place, day).inside >= limit:
+        return full
+    _count(scan_point.expo_id, place, day, inside=1, entries=1)
+    _set_presence(presence, ticket, place, day, inside=True)
     return CheckIn.Result.ENTERED
+
+
+def _set_presence(presence, ticket, place, day, *, inside):
+    if presence is None:
+        Presence.objects.create(ticket=ticket, place=place, day=day, inside=inside)
+    else:
+        Presence.objects.filter(pk=presence.pk).update(inside=inside)
 
 
 def _locked_occupancy(expo_id, place, day):
@@ -538,11 +544,13 @@ def _locked_occupancy(expo_id, place, day):
     return Occupancy.objects.select_for_update().get(expo_id=expo_id, place=place, day=day)
 
 
-def _count(scan_point, place, day, *, inside, entries):
-    Occupancy.objects.get_or_create(expo_id=scan_point.expo_id, place=place, day=day)
-    Occupancy.objects.filter(expo_id=scan_point.expo_id, place=place, day=day).update(
-        inside=F("inside") + inside, entries=F("entries") + entries
-    )
+def _count(expo_id, place, day, *, inside, entries):
+    """Move a place's counters; the day's row is made by the first scan that needs it."""
+    counters = Occupancy.objects.filter(expo_id=expo_id, place=place, day=day)
+    changes = {"inside": F("inside") + inside, "entries": F("entries") + entries}
+    if not counters.update(**changes):
+        Occupancy.objects.get_or_create(expo_id=expo_id, place=place, day=day)
+        counters.update(**changes)
 
 
 def _occupancy_of(scan_point, day):
