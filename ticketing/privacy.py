@@ -4,23 +4,123 @@ A person is found by e-mail address, in any letter case: as the buyer of an orde
 the holder of a ticket, and as a speaker. Erasure anonymises those rows instead of
 deleting them, so that tickets sold, quotas, bookings and check-in statistics keep
 their counts.
+
+Both are built from small registered functions, so that a later app adds what it holds
+without this module importing it (``exhibitors`` depends on ``ticketing``, not the other
+way round)::
+
+    from ticketing import privacy
+
+    @privacy.section("leads")
+    def _leads(email):
+        return [{...} for lead in Lead.objects.filter(ticket__holder_email__iexact=email)]
+
+    @privacy.eraser("leads")
+    def _erase_leads(email):
+        ...  # anonymise in place; return how many rows changed
+
+An export is ``{"email": …, "exported_at": …, "sections": {name: [record, …]}}``, every
+value JSON-ready (times and days as ISO 8601 text). Erasers run in one transaction, in
+the reverse order of registration: an app's rows are erased while the tickets they hang
+on still carry the address, since ticketing registers its own erasers first.
 """
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Speaker
+from expo.errors import InvalidInput
 
+from . import admission
 from .models import CheckIn, Order, SessionBooking, Ticket
 
+#: The domain of the addresses erased rows get: reserved (RFC 2606), so never delivered.
 ERASED_DOMAIN = "erased.invalid"
+
+#: Section name → function listing that section's records for an e-mail address.
+SECTIONS = {}
+#: Name → function anonymising that kind of row for an e-mail address, returning a count.
+ERASERS = {}
+
+
+def _register(registry, name):
+    def decorator(function):
+        if name in registry:
+            raise ValueError(f"A privacy function named {name!r} is registered already.")
+        registry[name] = function
+        return function
+
+    return decorator
+
+
+def section(name):
+    """Register ``function(email) -> list of dicts`` as the export's section ``name``."""
+    return _register(SECTIONS, name)
+
+
+def eraser(name):
+    """Register ``function(email) -> int`` to anonymise rows when a person is erased."""
+    return _register(ERASERS, name)
+
+
+def clean_email(email):
+    """The address to look a person up by, or ``InvalidInput``: an empty address would
+    match every speaker who gave none."""
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput({"email": _("Enter a valid e-mail address.")}) from None
+    return email
+
+
+def export_person(email):
+    """Everything held about the person with ``email``, as JSON-ready data."""
+    email = clean_email(email)
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "sections": {name: records(email) for name, records in SECTIONS.items()},
+    }
+
+
+def holds_anything(export):
+    return any(export["sections"].values())
+
+
+def erase_person(email):
+    """Anonymise the person with ``email`` in one transaction; returns how many rows of
+    each kind changed (all zero when nothing is held, as on a second run)."""
+    email = clean_email(email)
+    with transaction.atomic():
+        changed = {name: ERASERS[name](email) for name in reversed(ERASERS)}
+    return {name: changed[name] for name in ERASERS}
 
 
 def _moment(value):
     return value.isoformat() if value else None
 
 
+def _person_tickets(email):
+    return Ticket.objects.filter(holder_email__iexact=email)
+
+
+# Sections
+
+
+@section("orders")
 def _orders(email):
+    orders = (
+        Order.objects.filter(email__iexact=email)
+        .select_related("expo")
+        .prefetch_related("tickets")
+        .order_by("pk")
+    )
     return [
         {
             "id": order.pk,
@@ -28,49 +128,72 @@ def _orders(email):
             "email": order.email,
             "language": order.language,
             "created_at": _moment(order.created_at),
+            # Only numbers: the other tickets of an order may be other people's.
+            "tickets": [ticket.pk for ticket in order.tickets.all()],
         }
-        for order in Order.objects.filter(email__iexact=email).select_related("expo")
+        for order in orders
     ]
 
 
+@section("tickets")
 def _tickets(email):
-    return [
-        {
-            "id": ticket.pk,
-            "expo": ticket.expo.slug,
-            "order": ticket.order_id,
-            "ticket_type": ticket.ticket_type.name,
-            "day": _moment(ticket.day),
-            "holder_name": ticket.holder_name,
-            "holder_email": ticket.holder_email,
-            "organisation": ticket.organisation,
-            "share_contact_with_exhibitors": ticket.share_contact_with_exhibitors,
-            "status": ticket.status,
-            "created_at": _moment(ticket.created_at),
-            "cancelled_at": _moment(ticket.cancelled_at),
-        }
-        for ticket in Ticket.objects.filter(holder_email__iexact=email).select_related(
-            "expo", "ticket_type"
+    tickets = (
+        _person_tickets(email).select_related("expo", "ticket_type__conference").order_by("pk")
+    )
+    open_days = {}
+    records = []
+    for ticket in tickets:
+        if ticket.expo_id not in open_days:
+            open_days[ticket.expo_id] = admission.open_days(ticket.expo)
+        days = admission.ticket_days(ticket, open_days[ticket.expo_id])
+        records.append(
+            {
+                "id": ticket.pk,
+                "expo": ticket.expo.slug,
+                "order": ticket.order_id,
+                "ticket_type": ticket.ticket_type.name,
+                "kind": ticket.ticket_type.kind,
+                "days": [day.isoformat() for day in days],
+                "holder_name": ticket.holder_name,
+                "holder_email": ticket.holder_email,
+                "organisation": ticket.organisation,
+                "share_contact_with_exhibitors": ticket.share_contact_with_exhibitors,
+                "status": ticket.status,
+                "created_at": _moment(ticket.created_at),
+                "cancelled_at": _moment(ticket.cancelled_at),
+            }
         )
-    ]
+    return records
 
 
+@section("session_bookings")
 def _bookings(email):
+    bookings = (
+        SessionBooking.objects.filter(ticket__holder_email__iexact=email)
+        .select_related("session")
+        .order_by("session__start", "pk")
+    )
     return [
         {
             "ticket": booking.ticket_id,
             "session": booking.session.title,
             "start": _moment(booking.session.start),
+            "end": _moment(booking.session.end),
             "status": booking.status,
             "created_at": _moment(booking.created_at),
+            "changed_at": _moment(booking.changed_at),
         }
-        for booking in SessionBooking.objects.filter(
-            ticket__holder_email__iexact=email
-        ).select_related("session")
+        for booking in bookings
     ]
 
 
+@section("check_ins")
 def _check_ins(email):
+    check_ins = (
+        CheckIn.objects.filter(ticket__holder_email__iexact=email)
+        .select_related("scan_point")
+        .order_by("scanned_at", "pk")
+    )
     return [
         {
             "ticket": check_in.ticket_id,
@@ -79,13 +202,18 @@ def _check_ins(email):
             "result": check_in.result,
             "scanned_at": _moment(check_in.scanned_at),
         }
-        for check_in in CheckIn.objects.filter(ticket__holder_email__iexact=email)
-        .select_related("scan_point")
-        .order_by("scanned_at")
+        for check_in in check_ins
     ]
 
 
+@section("speakers")
 def _speakers(email):
+    speakers = (
+        Speaker.objects.filter(email__iexact=email)
+        .select_related("expo")
+        .prefetch_related("sessions")
+        .order_by("pk")
+    )
     return [
         {
             "id": speaker.pk,
@@ -94,55 +222,68 @@ def _speakers(email):
             "organisation": speaker.organisation,
             "biography": speaker.biography,
             "email": speaker.email,
+            "sessions": [session.title for session in speaker.sessions.all()],
         }
-        for speaker in Speaker.objects.filter(email__iexact=email).select_related("expo")
+        for speaker in speakers
     ]
 
 
-#: Each section of an export: a name and the function that lists its records.
-SECTIONS = {
-    "orders": _orders,
-    "tickets": _tickets,
-    "session_bookings": _bookings,
-    "check_ins": _check_ins,
-    "speakers": _speakers,
-}
+# Erasers, run last registered first: tickets go last, after anything that finds its rows
+# through a ticket's address.
 
 
-def export_person(email):
-    """Everything held about the person with ``email``, as JSON-ready data."""
-    email = email.strip()
-    return {"email": email, **{name: records(email) for name, records in SECTIONS.items()}}
+@eraser("tickets")
+def _erase_tickets(email):
+    tickets = list(_person_tickets(email).select_for_update().order_by("pk"))
+    before = {ticket.pk: str(ticket) for ticket in tickets}
+    for ticket in tickets:
+        ticket.holder_name = _("Erased")
+        ticket.holder_email = f"ticket-{ticket.pk}@{ERASED_DOMAIN}"
+        ticket.organisation = ""
+        ticket.share_contact_with_exhibitors = False
+    Ticket.objects.bulk_update(
+        tickets, ["holder_name", "holder_email", "organisation", "share_contact_with_exhibitors"]
+    )
+    _rename_in_admin_history(Ticket, before, tickets)
+    return len(tickets)
 
 
-def holds_anything(export):
-    return any(export[name] for name in SECTIONS)
+@eraser("orders")
+def _erase_orders(email):
+    orders = list(Order.objects.select_for_update().filter(email__iexact=email).order_by("pk"))
+    for order in orders:
+        order.email = f"order-{order.pk}@{ERASED_DOMAIN}"
+    Order.objects.bulk_update(orders, ["email"])
+    return len(orders)
 
 
-def erase_person(email):
-    """Anonymise the person with ``email``; returns how many rows of each kind changed."""
-    email = email.strip()
-    erased = _("Erased")
-    with transaction.atomic():
-        tickets = list(Ticket.objects.select_for_update().filter(holder_email__iexact=email))
-        for ticket in tickets:
-            ticket.holder_name = erased
-            ticket.holder_email = f"ticket-{ticket.pk}@{ERASED_DOMAIN}"
-            ticket.organisation = ""
-            ticket.share_contact_with_exhibitors = False
-        Ticket.objects.bulk_update(
-            tickets,
-            ["holder_name", "holder_email", "organisation", "share_contact_with_exhibitors"],
-        )
-        orders = list(Order.objects.select_for_update().filter(email__iexact=email))
-        for order in orders:
-            order.email = f"order-{order.pk}@{ERASED_DOMAIN}"
-        Order.objects.bulk_update(orders, ["email"])
-        speakers = list(Speaker.objects.select_for_update().filter(email__iexact=email))
-        for speaker in speakers:
-            speaker.name = erased
-            speaker.email = ""
-            speaker.organisation = ""
-            speaker.biography = ""
-        Speaker.objects.bulk_update(speakers, ["name", "email", "organisation", "biography"])
-    return {"tickets": len(tickets), "orders": len(orders), "speakers": len(speakers)}
+@eraser("speakers")
+def _erase_speakers(email):
+    speakers = list(Speaker.objects.select_for_update().filter(email__iexact=email).order_by("pk"))
+    before = {speaker.pk: str(speaker) for speaker in speakers}
+    for speaker in speakers:
+        speaker.name = _("Erased")
+        speaker.email = ""
+        speaker.organisation = ""
+        speaker.biography = ""
+    Speaker.objects.bulk_update(speakers, ["name", "email", "organisation", "biography"])
+    _rename_in_admin_history(Speaker, before, speakers)
+    return len(speakers)
+
+
+def _rename_in_admin_history(model, before, objects):
+    """The admin's history names each object as it was then ("#12 Åsa Öberg"): give the
+    erased objects their new names there too."""
+    if not objects:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    after = {obj.pk: str(obj) for obj in objects}
+    entries = list(
+        LogEntry.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in after])
+    )
+    for entry in entries:
+        pk = int(entry.object_id)
+        entry.object_repr = after[pk][:200]
+        if before[pk]:
+            entry.change_message = entry.change_message.replace(before[pk], after[pk])
+    LogEntry.objects.bulk_update(entries, ["object_repr", "change_message"])

@@ -2,35 +2,61 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from expo.errors import DomainError
 from ticketing import privacy
+
+
+def _counts(counts):
+    return ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in counts.items())
 
 
 class Command(BaseCommand):
     help = (
-        "Anonymise a person, found by e-mail address: names, addresses and organisations "
-        "go; tickets, bookings and check-in statistics keep their counts."
+        "Anonymise a person, found by e-mail address in any letter case: names, addresses "
+        "and organisations go; tickets, bookings, quotas and check-in statistics keep "
+        "their counts. Asks for confirmation unless --yes is given."
     )
+    # Tests hand in their own standard input: call_command(..., stdin=StringIO("yes")).
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument("email")
-        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+        parser.add_argument(
+            "--yes",
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="Erase without asking for confirmation.",
+        )
 
-    def handle(self, email, yes, **options):
-        export = privacy.export_person(email)
-        if not privacy.holds_anything(export):
+    def handle(self, email, interactive, **options):
+        stdin = options.get("stdin") or sys.stdin
+        try:
+            export = privacy.export_person(email)
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        held = {name: len(records) for name, records in export["sections"].items()}
+        del export  # only the counts are needed, and they carry no personal data
+        if not any(held.values()):
             self.stdout.write("Nothing is held about this address; nothing to erase.")
             return
-        counts = {name: len(export[name]) for name in ("orders", "tickets", "speakers")}
-        if not yes:
-            if not sys.stdin.isatty():
-                raise CommandError("Erasing cannot be undone: confirm with --yes.")
-            answer = input(f"Erase {counts}? This cannot be undone. Type 'yes': ")
-            if answer.strip().lower() != "yes":
-                raise CommandError("Nothing was erased.")
+        if interactive:
+            self._confirm(held, stdin)
         changed = privacy.erase_person(email)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Anonymised {changed['tickets']} tickets, {changed['orders']} orders and "
-                f"{changed['speakers']} speaker records."
+        kept = {name: count for name, count in held.items() if name not in changed and count}
+        self.stdout.write(self.style.SUCCESS(f"Anonymised {_counts(changed)}."))
+        if kept:
+            self.stdout.write(f"Kept as they were, for the statistics: {_counts(kept)}.")
+
+    def _confirm(self, held, stdin):
+        if not stdin.isatty():
+            raise CommandError(
+                "Erasing cannot be undone and there is no terminal to confirm it on: "
+                "run again with --yes."
             )
-        )
+        self.stdout.write(f"Held about this address: {_counts(held)}.")
+        self.stdout.write("Anonymise them? This cannot be undone. Type “yes” to go on: ", ending="")
+        self.stdout.flush()
+        if stdin.readline().strip().lower() != "yes":
+            raise CommandError("Nothing was erased.")
