@@ -4,8 +4,11 @@
 
 The naive way makes a PNG of each QR code with ``qrcode.make`` (which tries all eight
 mask patterns) and places it with ``drawImage``; ``ticketing.badges`` draws the matrix
-of one fixed mask as one vector path. Both lay out the same A4 sheets of four badges.
-Needs no database: the tickets are unsaved objects in memory.
+of one fixed mask as one vector path. Both lay out the same A4 sheets of four badges,
+and both sign each ticket's code as they go, as a real print run does. Also measured:
+QR encoding with each fixed mask against the library's choice, and the memory a run
+takes while streaming against keeping the whole document as ReportLab's ``save()``
+does. Needs no database: the tickets are unsaved objects in memory.
 """
 
 import argparse
@@ -38,15 +41,21 @@ def tickets(count):
     )
     # No database: the expo has its usual hours every day, as if prefetched.
     expo._prefetched_objects_cache = {"opening_days": OpeningDay.objects.none()}
-    season = TicketType(pk=1, expo=expo, slug="season", name="Season ticket", kind="season")
+    kinds = ["season", "day", "exhibitor", "speaker", "press"]
+    types = [
+        TicketType(pk=n, expo=expo, slug=kind, name=kind.title(), kind=kind)
+        for n, kind in enumerate(kinds, 1)
+    ]
     order = Order(pk=1, expo=expo, email="bench@example.org")
+    names = ["Åsa Öberg-Næss", "Łukasz Żółć", "Slavoj Žižek", "Maria-Kristiina Väänänen"]
     return [
         Ticket(
             pk=2_000_000 + n,
             expo=expo,
             order=order,
-            ticket_type=season,
-            holder_name=f"Åsa Öberg-Næss {n}",
+            ticket_type=types[n % len(types)],
+            day=dt.date(2026, 6, 1 + n % 30) if n % len(types) == 1 else None,
+            holder_name=f"{names[n % len(names)]} {n}",
             organisation="Jyväskylän kaupunki",
         )
         for n in range(count)
@@ -78,8 +87,8 @@ def naive(batch, out):
         canvas.drawString(left + badges.MARGIN, bottom + 100 * badges.mm, ticket.holder_name)
         canvas.drawImage(
             ImageReader(png),
-            left + 24 * badges.mm,
-            bottom + 6 * badges.mm,
+            left + (badges.BADGE_WIDTH - badges.QR_SIZE) / 2,
+            bottom + badges.QR_BOTTOM,
             badges.QR_SIZE,
             badges.QR_SIZE,
         )
@@ -88,11 +97,75 @@ def naive(batch, out):
     canvas.save()
 
 
+def whole_document(batch, out):
+    """The same badges on a plain ReportLab canvas, which holds every page until
+    ``save()``: what ``ticketing.badges`` did before it streamed."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ticketing import admission, badges
+
+    badges.register_fonts()
+    canvas = Canvas(out, pagesize=badges.A4, pageCompression=1)
+    slots = [
+        (0, badges.BADGE_HEIGHT),
+        (badges.BADGE_WIDTH, badges.BADGE_HEIGHT),
+        (0, 0),
+        (badges.BADGE_WIDTH, 0),
+    ]
+    open_days = admission.open_days(batch[0].expo)
+    for index, ticket in enumerate(batch):
+        days = admission.ticket_days(ticket, open_days)
+        badges.draw_badge(canvas, ticket, days, *slots[index % 4])
+        if index % 4 == 3:
+            badges.draw_cut_marks(canvas)
+            canvas.showPage()
+    canvas.save()
+
+
+def streamed(layout):
+    from ticketing import badges
+
+    def write(batch, out):
+        for chunk in badges.iter_badge_pdf(iter(batch), layout):
+            out.write(chunk)
+
+    return write
+
+
+class Counter:
+    """A file that only counts what is written to it."""
+
+    size = 0
+
+    def write(self, data):
+        self.size += len(data)
+
+
 def timed(write, batch):
-    out = io.BytesIO()
+    out = Counter()
     started = time.perf_counter()
     write(batch, out)
-    return len(batch) / (time.perf_counter() - started), len(out.getvalue())
+    return len(batch) / (time.perf_counter() - started), out.size
+
+
+def peak_memory(write, batch):
+    tracemalloc.start()
+    write(batch, Counter())
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def qr_encodes_per_second(codes, **options):
+    import qrcode
+
+    started = time.perf_counter()
+    for code in codes:
+        qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, **options)
+        qr.add_data(code, optimize=0)
+        qr.make(fit=True)
+        qr.get_matrix()
+    return len(codes) / (time.perf_counter() - started)
 
 
 def main():
@@ -106,13 +179,23 @@ def main():
     from ticketing import badges
 
     batch = tickets(args.badges)
-    for ticket in batch[:1]:
-        ticket.code  # noqa: B018  (signs once, loading the key, outside the timing)
+    codes = [ticket.code for ticket in batch[:300]]  # signs once, loading the key
+    print(
+        f"{args.badges} badges, codes of {min(map(len, codes))}–{max(map(len, codes))} "
+        f"characters, QR version {(len(badges.qr_matrix(codes[0])) - 17) // 4}"
+    )
+
+    auto = qr_encodes_per_second(codes)
+    fixed = {mask: qr_encodes_per_second(codes, mask_pattern=mask) for mask in range(8)}
+    print(
+        f"QR encodes/s: library chooses the mask {auto:.0f}; fixed mask "
+        + ", ".join(f"{mask}: {rate:.0f}" for mask, rate in fixed.items())
+        + f" (badges use mask {badges.QR_MASK}: {fixed[badges.QR_MASK] / auto:.1f}x)"
+    )
+
     rates = {}
     for layout in ("a4x4", "a6"):
-        rate, size = timed(
-            lambda b, out, layout=layout: badges.write_badges(b, out, layout=layout), batch
-        )
+        rate, size = timed(streamed(layout), batch)
         rates[layout] = rate
         print(
             f"ticketing.badges, {layout}: {rate:.0f} badges/s, "
@@ -125,20 +208,24 @@ def main():
         f"{naive_size / len(naive_batch) / 1024:.1f} KiB a badge ({len(naive_batch)} badges)"
     )
 
-    tracemalloc.start()
-    badges.write_badges(batch, io.BytesIO(), layout="a4x4")
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    print(
-        f"memory while writing {len(batch)} badges: peak {peak / 2**20:.0f} MiB "
-        f"({peak / len(batch) / 1024:.0f} KiB a badge)"
-    )
+    for label, write in [
+        ("streamed (iter_badge_pdf)", streamed("a4x4")),
+        ("whole document (canvas.save)", whole_document),
+    ]:
+        peaks = [peak_memory(write, batch[:count]) for count in (len(batch) // 10, len(batch))]
+        growth = (peaks[1] - peaks[0]) / (len(batch) - len(batch) // 10)
+        print(
+            f"memory, {label}, a4x4: peak {peaks[0] / 2**20:.1f} MiB for {len(batch) // 10} "
+            f"badges, {peaks[1] / 2**20:.1f} MiB for {len(batch)} ({growth / 1024:.2f} KiB "
+            "more a badge)"
+        )
 
     ratio = rates["a4x4"] / naive_rate
-    within = rates["a4x4"] >= BUDGET_RATE and ratio >= BUDGET_RATIO
-    print(f"badges/s (a4x4): {rates['a4x4']:.0f}   budget: >= {BUDGET_RATE}")
+    slowest = min(rates.values())
+    within = slowest >= BUDGET_RATE and ratio >= BUDGET_RATIO
+    print(f"badges/s (slower layout): {slowest:.0f}   budget: >= {BUDGET_RATE}")
     print(
-        f"against the naive way: {ratio:.1f}x   budget: >= {BUDGET_RATIO}x   "
+        f"against the naive way (a4x4): {ratio:.1f}x   budget: >= {BUDGET_RATIO}x   "
         f"{'within budget' if within else 'OVER BUDGET'}"
     )
 

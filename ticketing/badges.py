@@ -1,13 +1,23 @@
 """Badges as PDF: one A6 badge, or sheets of four A6 badges on A4 with cut marks.
 
+    render_badge(ticket) -> bytes                       one A6 badge
+    iter_badge_pdf(tickets, layout, on_badge=...)       one PDF of many, as chunks of bytes
+    write_badges(tickets, out, layout, on_badge=...)    the same, written to a file
+
 The QR code is drawn as one vector path (sharp at any size, small in the file) from a
 matrix made with a fixed mask pattern: letting the QR library try all eight patterns to
-pick the best costs about ten times as much and buys nothing a scanner notices. Names
+pick the best costs about six times as much and buys nothing a scanner notices. Names
 are set in DejaVu Sans, shipped in ``ticketing/fonts``, so any European name prints.
+
+Memory: ReportLab's canvas keeps every page until ``save()``. Here each finished page is
+formatted, handed out and dropped at once (``_StreamingDocument``), so a PDF of any
+number of badges is written in near-constant memory: what stays is a cross-reference
+entry per PDF object (two a page) and the set of characters used, from which the font
+subsets are written at the end.
 """
 
 import functools
-import io
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import qrcode
@@ -15,52 +25,65 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.lib.colors import HexColor, white
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from . import admission
-from .models import TicketType
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
-BADGE_WIDTH, BADGE_HEIGHT = 105 * mm, 148.5 * mm
+# An A4 sheet cut in four gives 105 x 148.5 mm; a single badge is a true A6 page.
+BADGE_WIDTH, BADGE_HEIGHT = A4[0] / 2, A4[1] / 2
 MARGIN = 8 * mm
-QR_SIZE = 56 * mm
+TEXT_WIDTH = BADGE_WIDTH - 2 * MARGIN
+BAND_HEIGHT = 20 * mm
+# The square of the QR code with its quiet zone; a version 6 symbol is 49 mm wide in it.
+QR_SIZE = 60 * mm
+QR_BOTTOM = 5 * mm
 QR_QUIET_MODULES = 4
-QR_MASK = 4
+# Any fixed mask makes a valid symbol; bench/badges.py measures all eight (they cost
+# the same) against letting the library choose.
+QR_MASK = 2
 # Version 6 at error correction level M holds 106 bytes, every code of docs/codes.md;
-# naming it spares the library trying versions.
+# naming it spares the library trying versions. Longer codes get a larger version.
 QR_VERSION, QR_VERSION_BYTES = 6, 106
+# The holder's name: one line from 26 pt down to 18 pt, then two lines down to 12 pt,
+# and only then cut with an ellipsis.
+NAME_LARGEST, NAME_ONE_LINE_SMALLEST, NAME_SMALLEST = 26, 18, 12
 LAYOUTS = ("a6", "a4x4")
+CHUNK_BYTES = 64 * 1024
 
+# Each role has a colour for the band and its name printed in the band, so the role
+# reads without colour too (and on a black-and-white printer). White on each colour has
+# a contrast ratio of at least 7.
 ROLES = {
     "visitor": (gettext_lazy("Visitor"), "#0b4f8a"),
     "exhibitor": (gettext_lazy("Exhibitor"), "#1b5e20"),
     "speaker": (gettext_lazy("Speaker"), "#6a1b9a"),
     "press": (gettext_lazy("Press"), "#a4161a"),
+    "staff": (gettext_lazy("Staff"), "#212121"),
 }
 
 
 def role_of(ticket_type):
-    if ticket_type.kind in {
-        TicketType.Kind.EXHIBITOR,
-        TicketType.Kind.SPEAKER,
-        TicketType.Kind.PRESS,
-    }:
-        return ticket_type.kind
-    return "visitor"
+    """The badge role of a ticket type: a kind named like a role is that role (exhibitor,
+    speaker, press, and staff should such a kind be added); every ticket sold to the
+    public (day, multi-day, season, conference) is a visitor's."""
+    return ticket_type.kind if ticket_type.kind in ROLES else "visitor"
 
 
 @functools.cache
-def _register_fonts():
+def register_fonts():
+    """Register the shipped TrueType fonts with ReportLab, once a process."""
     pdfmetrics.registerFont(TTFont(REGULAR, FONTS / "DejaVuSans.ttf"))
     pdfmetrics.registerFont(TTFont(BOLD, FONTS / "DejaVuSans-Bold.ttf"))
 
 
 def qr_matrix(code):
+    """The QR matrix of ``code`` (rows of booleans, no quiet zone), level M, fixed mask."""
     version = QR_VERSION if len(code.encode()) <= QR_VERSION_BYTES else None
     qr = qrcode.QRCode(
         version=version,
@@ -75,161 +98,361 @@ def qr_matrix(code):
 
 def draw_qr(canvas, code, x, y, size):
     """The QR code of ``code`` in a ``size`` square with its lower left corner at x, y,
-    quiet zone included; every run of dark modules in a row is one rectangle of one
-    path."""
+    quiet zone included: one filled path in which every run of dark modules in a row is
+    one rectangle."""
     matrix = qr_matrix(code)
-    count = len(matrix) + 2 * QR_QUIET_MODULES
-    module = size / count
+    module = size / (len(matrix) + 2 * QR_QUIET_MODULES)
+    left = x + QR_QUIET_MODULES * module
     path = canvas.beginPath()
     for row_index, row in enumerate(matrix):
         top = y + size - (QR_QUIET_MODULES + row_index + 1) * module
-        column = 0
-        while column < len(row):
+        column, width = 0, len(row)
+        while column < width:
             if not row[column]:
                 column += 1
                 continue
             start = column
-            while column < len(row) and row[column]:
+            while column < width and row[column]:
                 column += 1
-            path.rect(
-                x + (QR_QUIET_MODULES + start) * module, top, (column - start) * module, module
-            )
+            path.rect(left + start * module, top, (column - start) * module, module)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-def fit_lines(text, font, width, largest, smallest):
-    """``text`` at the largest size from ``largest`` down to ``smallest`` that fits
-    ``width`` on one line, else on two; at ``smallest`` a line that still does not fit
-    is cut with an ellipsis. Returns (size, lines)."""
-    for size in range(largest, smallest - 1, -1):
-        if pdfmetrics.stringWidth(text, font, size) <= width:
-            return size, [text]
-    words = text.split()
-    for size in range(largest, smallest - 1, -1):
-        for split in range(len(words) - 1, 0, -1):
-            lines = [" ".join(words[:split]), " ".join(words[split:])]
-            if all(pdfmetrics.stringWidth(line, font, size) <= width for line in lines):
-                return size, lines
-    line = text
-    while line and pdfmetrics.stringWidth(line + "…", font, smallest) > width:
-        line = line[:-1]
-    return smallest, [line + "…"]
+def _break_points(text):
+    """The ways to set ``text`` on two lines: at a space (dropped) or after a hyphen."""
+    for index, char in enumerate(text):
+        if char == " ":
+            yield text[:index].rstrip(), text[index + 1 :].lstrip()
+        elif char in "-‐" and 0 < index < len(text) - 1 and text[index + 1] != " ":
+            yield text[: index + 1], text[index + 1 :]
+
+
+def _cut(text, font, size, width):
+    """The longest start of ``text`` that fits ``width`` with an ellipsis after it."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def fit_lines(text, font, width, largest, smallest, *, one_line_smallest=None, max_lines=2):
+    """Set ``text`` in ``width``: on one line at the largest size from ``largest`` down
+    to ``one_line_smallest`` (default ``smallest``); else on two lines, broken where the
+    longer line is shortest, at the largest size down to ``smallest``; else at
+    ``smallest`` with the last line cut by an ellipsis. Sizes go in half points. Returns
+    ``(size, lines)``; every line fits ``width``."""
+    text = " ".join(text.split())
+    if not text:
+        return largest, [""]
+
+    def size_for(unit_width):
+        return min(largest, int(width / unit_width * 2) / 2) if unit_width else largest
+
+    one_line = size_for(pdfmetrics.stringWidth(text, font, 1))
+    if one_line >= (one_line_smallest or smallest) or max_lines < 2:
+        if one_line >= smallest:
+            return one_line, [text]
+        return smallest, [_cut(text, font, smallest, width)]
+    options = list(_break_points(text))
+    if options:
+        first, rest = min(
+            options,
+            key=lambda lines: max(pdfmetrics.stringWidth(line, font, 1) for line in lines),
+        )
+        two_lines = size_for(
+            max(pdfmetrics.stringWidth(first, font, 1), pdfmetrics.stringWidth(rest, font, 1))
+        )
+        if two_lines >= smallest and two_lines >= one_line:
+            return two_lines, [first, rest]
+    if one_line >= smallest:
+        return one_line, [text]
+    # Too long even on two lines: fill the first line, cut the second.
+    fitting = [
+        first for first, _rest in options if pdfmetrics.stringWidth(first, font, smallest) <= width
+    ]
+    if fitting:
+        first = max(fitting, key=len)
+    else:  # not even the first word fits: break inside it
+        first = text
+        while len(first) > 1 and pdfmetrics.stringWidth(first, font, smallest) > width:
+            first = first[:-1]
+    return smallest, [first, _cut(text[len(first) :].lstrip(), font, smallest, width)]
+
+
+def _day_month(day, with_year=False):
+    return date_format(day, "j F Y" if with_year else "j F")
+
+
+def range_text(first, last):
+    """A run of days: "3 June 2026", "1–7 June 2026", "29 June – 3 July 2026"."""
+    if first == last:
+        return _day_month(first, True)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{_day_month(last, True)}"
+    return f"{_day_month(first, first.year != last.year)} – {_day_month(last, True)}"
 
 
 def days_text(days):
-    """Valid days, compactly: one day, a run of days, or a few dates."""
+    """Days, compactly: a run as "1–7 June 2026" (see ``range_text``), a few scattered
+    days as "1, 3, 5 June 2026", many as "30 days, 1 June – 5 July 2026". ``days`` are
+    sorted dates in the expo's time zone."""
     if not days:
         return ""
-    if len(days) == 1:
-        return date_format(days[0], "j F Y")
-    contiguous = all((b - a).days == 1 for a, b in zip(days, days[1:], strict=False))
-    if contiguous or len(days) > 4:
-        first, last = date_format(days[0], "j F"), date_format(days[-1], "j F Y")
-        if contiguous:
-            return f"{first} – {last}"
-        return _("%(count)d days, %(first)s – %(last)s") % {
+    first, last = days[0], days[-1]
+    if (last - first).days == len(days) - 1:
+        return range_text(first, last)
+    if len(days) > 4:
+        return _("%(count)d days, %(range)s") % {
             "count": len(days),
-            "first": first,
-            "last": last,
+            "range": range_text(first, last),
         }
-    return ", ".join(date_format(day, "j F") for day in days) + f" {days[-1].year}"
-
-
-def draw_badge(canvas, ticket, days, left, bottom):
-    expo, ticket_type = ticket.expo, ticket.ticket_type
-    width, height = BADGE_WIDTH, BADGE_HEIGHT
-    inner = width - 2 * MARGIN
-    label, colour = ROLES[role_of(ticket_type)]
-
-    band = 20 * mm
-    canvas.setFillColor(HexColor(colour))
-    canvas.rect(left, bottom + height - band, width, band, stroke=0, fill=1)
-    canvas.setFillColor(white)
-    canvas.setFont(BOLD, 16)
-    canvas.drawString(left + MARGIN, bottom + height - band + 7.5 * mm, str(label).upper())
-
-    canvas.setFillColorRGB(0.1, 0.1, 0.1)
-    y = bottom + height - band - 8 * mm
-    size, lines = fit_lines(expo.name, BOLD, inner, 12, 8)
-    canvas.setFont(BOLD, size)
-    canvas.drawString(left + MARGIN, y, lines[0])
-    y -= 5 * mm
-    canvas.setFont(REGULAR, 9)
-    canvas.drawString(
-        left + MARGIN,
-        y,
-        f"{date_format(expo.start_date, 'j F')} – {date_format(expo.end_date, 'j F Y')}",
+    groups = []  # the days of one month: "1, 3 June"
+    for day in days:
+        if groups and (groups[-1][0].year, groups[-1][0].month) == (day.year, day.month):
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+    return ", ".join(
+        ", ".join([str(day.day) for day in group[:-1]] + [_day_month(group[-1])])
+        + (f" {group[-1].year}" if group is groups[-1] or group[-1].year != last.year else "")
+        for group in groups
     )
 
-    y -= 13 * mm
-    size, lines = fit_lines(ticket.holder_name, BOLD, inner, 26, 14)
-    canvas.setFont(BOLD, size)
-    for line in lines:
-        canvas.drawString(left + MARGIN, y, line)
-        y -= size * 1.15
-    if ticket.organisation:
-        size, lines = fit_lines(ticket.organisation, REGULAR, inner, 13, 9)
-        canvas.setFont(REGULAR, size)
-        canvas.drawString(left + MARGIN, y - 1 * mm, lines[0])
-        y -= 6 * mm
-    canvas.setFont(REGULAR, 10)
-    y -= 4 * mm
-    canvas.drawString(left + MARGIN, y, fit_lines(ticket_type.name, REGULAR, inner, 10, 7)[1][0])
-    y -= 4.5 * mm
-    canvas.drawString(left + MARGIN, y, fit_lines(days_text(days), REGULAR, inner, 10, 7)[1][0])
 
-    draw_qr(canvas, ticket.code, left + (width - QR_SIZE) / 2, bottom + 6 * mm, QR_SIZE)
+def _line(canvas, text, font, size, x, y):
+    canvas.setFont(font, size)
+    canvas.drawString(x, y, text)
+
+
+def draw_badge(canvas, ticket, days, left, bottom, height=BADGE_HEIGHT):
+    """One badge with its lower left corner at left, bottom. From the top: the role band,
+    the expo and its dates, the holder's name and organisation; above the QR code at the
+    bottom, the ticket type and the days it is valid."""
+    expo, ticket_type = ticket.expo, ticket.ticket_type
+    x = left + MARGIN
+    top = bottom + height
+    label, colour = ROLES[role_of(ticket_type)]
+
+    canvas.setFillColor(HexColor(colour))
+    canvas.rect(left, top - BAND_HEIGHT, BADGE_WIDTH, BAND_HEIGHT, stroke=0, fill=1)
+    canvas.setFillColor(white)
+    size, lines = fit_lines(str(label).upper(), BOLD, TEXT_WIDTH, 18, 10, max_lines=1)
+    _line(canvas, lines[0], BOLD, size, x, top - BAND_HEIGHT / 2 - size * 0.36)
+
+    canvas.setFillColorRGB(0.1, 0.1, 0.1)
+    y = top - BAND_HEIGHT - 8 * mm
+    size, lines = fit_lines(expo.name, BOLD, TEXT_WIDTH, 12, 8, max_lines=1)
+    _line(canvas, lines[0], BOLD, size, x, y)
+    y -= 5 * mm
+    _line(canvas, range_text(expo.start_date, expo.end_date), REGULAR, 9, x, y)
+
+    # The name and organisation, centred in the space between the expo's dates and
+    # the ticket type.
+    size, lines = fit_lines(
+        ticket.holder_name,
+        BOLD,
+        TEXT_WIDTH,
+        NAME_LARGEST,
+        NAME_SMALLEST,
+        one_line_smallest=NAME_ONE_LINE_SMALLEST,
+    )
+    block = [(line, BOLD, size, size * 1.15) for line in lines]  # (text, font, size, leading)
+    if ticket.organisation:
+        size, lines = fit_lines(
+            ticket.organisation, REGULAR, TEXT_WIDTH, 14, 9, one_line_smallest=11
+        )
+        block += [
+            (line, REGULAR, size, size + 3 * mm if index == 0 else size * 1.2)
+            for index, line in enumerate(lines)
+        ]
+    space_top = y - 4 * mm
+    space_bottom = bottom + QR_BOTTOM + QR_SIZE + 6 * mm + 11 + 4 * mm
+    # From the first line's cap height to the last line's baseline.
+    block_height = 0.73 * block[0][2] + sum(leading for *_text, leading in block[1:])
+    y = space_top - max(0, (space_top - space_bottom - block_height) / 2) - 0.73 * block[0][2]
+    for index, (text, font, size, leading) in enumerate(block):
+        if index:
+            y -= leading
+        _line(canvas, text, font, size, x, y)
+
+    qr_top = bottom + QR_BOTTOM + QR_SIZE
+    size, lines = fit_lines(ticket_type.name, REGULAR, TEXT_WIDTH, 11, 7, max_lines=1)
+    _line(canvas, lines[0], REGULAR, size, x, qr_top + 6 * mm)
+    size, lines = fit_lines(days_text(days), REGULAR, TEXT_WIDTH, 11, 7, max_lines=1)
+    _line(canvas, lines[0], REGULAR, size, x, qr_top + 1.5 * mm)
+
+    draw_qr(canvas, ticket.code, left + (BADGE_WIDTH - QR_SIZE) / 2, bottom + QR_BOTTOM, QR_SIZE)
 
 
 def draw_cut_marks(canvas):
-    """Short marks at the page edges where the A4 sheet is cut into four A6 badges."""
+    """Marks at the page edges where the A4 sheet is cut into four, drawn over the
+    badges so that no band hides them."""
     page_width, page_height = A4
-    canvas.setLineWidth(0.3)
-    canvas.setStrokeColorRGB(0.4, 0.4, 0.4)
-    length = 5 * mm
+    length = 8 * mm
+    canvas.setLineWidth(0.5)
+    canvas.setStrokeColorRGB(0, 0, 0)
     canvas.line(BADGE_WIDTH, 0, BADGE_WIDTH, length)
     canvas.line(BADGE_WIDTH, page_height - length, BADGE_WIDTH, page_height)
     canvas.line(0, BADGE_HEIGHT, length, BADGE_HEIGHT)
     canvas.line(page_width - length, BADGE_HEIGHT, page_width, BADGE_HEIGHT)
 
 
-def write_badges(tickets, out, *, layout="a6", on_badge=None):
-    """Write the badges of ``tickets`` (with ``expo`` and ``ticket_type`` selected) as
-    one PDF to the file ``out``; ``on_badge`` is called after each badge."""
+class _StreamingDocument:
+    """Writes a ReportLab canvas's pages out as they are finished.
+
+    ReportLab formats every object only in ``save()``. A finished page refers to its
+    content stream and, through the shared font dictionary, to fonts that are complete
+    only at the end; a PDF's objects may come in any order since the cross-reference
+    table gives each one's offset. So each page and its content stream are formatted
+    as soon as the page is shown, and forgotten; fonts, the page tree, the catalogue,
+    the cross-reference table and the trailer are written by ``finish()``. This drives
+    ReportLab's ``PDFDocument`` the way its ``format()`` does (reportlab 4), one page
+    at a time.
+    """
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.doc = canvas._doc
+        self.chunks = []
+        self.offset = 0
+        self.pages_written = 0
+        self._add(b"".join(pdfdoc.PDFFile(self.doc._pdfVersion).strings))
+
+    def _add(self, data):
+        self.chunks.append(data)
+        self.offset += len(data)
+
+    def _write_object(self, name):
+        doc = self.doc
+        data = pdfdoc.PDFIndirectObject(name, doc.idToObject[name]).format(doc)
+        doc.idToOffset[name] = self.offset
+        self._add(data)
+        doc.idToObject[name] = None  # the page tree names it; its content can go
+
+    def write_pages(self):
+        """Write the pages shown since the last call and drop them from memory."""
+        pages = self.doc.Pages.pages
+        for index in range(self.pages_written, len(pages)):
+            page = pages[index]
+            name = page.__InternalName__
+            self._write_object(name)  # gives the content stream an object number
+            self._write_object(page.Contents.__InternalName__)
+            pages[index] = pdfdoc.PDFObjectReference(name)
+        self.pages_written = len(pages)
+
+    def take(self):
+        """The bytes written since the last call."""
+        data = b"".join(self.chunks)
+        self.chunks = []
+        return data
+
+    @property
+    def pending(self):
+        return sum(map(len, self.chunks))
+
+    def finish(self):
+        """Write the fonts, page tree, catalogue, cross-references and trailer."""
+        canvas, doc = self.canvas, self.doc
+        self.write_pages()
+        # What PDFDocument.GetPDFData and format() do before and after the objects.
+        for font in doc.delayedFonts:
+            font.addObjects(doc)
+        doc.info.invariant = doc.invariant
+        doc.info.digest(doc.signature)
+        doc.Outlines.prepare(doc, canvas)
+        if doc.Outlines.ready < 0:
+            doc.Catalog.Outlines = None
+        doc.encrypt.prepare(doc)
+        catalog, info = doc.Reference(doc.Catalog), doc.Reference(doc.info)
+        number = 1
+        while number in doc.numberToId:  # formatting may register more objects
+            name = doc.numberToId[number]
+            if name not in doc.idToOffset:
+                self._write_object(name)
+            number += 1
+        xref = pdfdoc.PDFCrossReferenceTable()
+        xref.addsection(0, [doc.numberToId[n] for n in range(1, number)])
+        start = self.offset
+        self._add(xref.format(doc))
+        trailer = pdfdoc.PDFTrailer(
+            startxref=start, Size=number, Root=catalog, Info=info, ID=doc.ID()
+        )
+        self._add(trailer.format(doc))
+
+
+def iter_badge_pdf(
+    tickets: Iterable,
+    layout: str = "a4x4",
+    *,
+    on_badge: Callable | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Iterator[bytes]:
+    """The badges of ``tickets`` as one PDF, in chunks of about ``chunk_bytes``.
+
+    ``tickets`` is any iterable of tickets with ``expo`` and ``ticket_type`` selected,
+    such as ``queryset.iterator()``; it is read lazily, one ticket at a time, and
+    memory stays flat however many there are. ``layout`` is ``"a6"`` (a badge a page)
+    or ``"a4x4"`` (A4 sheets of four with cut marks); anything else raises
+    ``ValueError`` here, before any ticket is read. ``on_badge(ticket)`` is called after
+    each badge, for a progress bar. No tickets give one blank page.
+    """
     if layout not in LAYOUTS:
-        raise ValueError(f"layout is one of {', '.join(LAYOUTS)}")
-    _register_fonts()
-    page_size = (BADGE_WIDTH, BADGE_HEIGHT) if layout == "a6" else A4
-    canvas = Canvas(out, pagesize=page_size, pageCompression=1)
+        raise ValueError(f"layout is one of {', '.join(LAYOUTS)}, not {layout!r}")
+    return _badge_chunks(tickets, layout, on_badge, chunk_bytes)
+
+
+def _badge_chunks(tickets, layout, on_badge, chunk_bytes):
+    register_fonts()
+    if layout == "a6":
+        page_size, height = A6, A6[1]
+        slots = [(0, 0)]
+    else:
+        page_size, height = A4, BADGE_HEIGHT
+        slots = [(0, BADGE_HEIGHT), (BADGE_WIDTH, BADGE_HEIGHT), (0, 0), (BADGE_WIDTH, 0)]
+    # The canvas never saves: _StreamingDocument writes what it draws.
+    canvas = Canvas(None, pagesize=page_size, pageCompression=1)
     canvas.setTitle(_("Badges"))
-    slots = (
-        [(0, 0)]
-        if layout == "a6"
-        else [(0, BADGE_HEIGHT), (BADGE_WIDTH, BADGE_HEIGHT), (0, 0), (BADGE_WIDTH, 0)]
-    )
+    canvas.setCreator("Expo")
+    out = _StreamingDocument(canvas)
+
+    def end_page():
+        if layout == "a4x4":
+            draw_cut_marks(canvas)
+        canvas.showPage()
+        out.write_pages()
+
     open_days_by_expo = {}
     slot = 0
     for ticket in tickets:
         if ticket.expo_id not in open_days_by_expo:
             open_days_by_expo[ticket.expo_id] = admission.open_days(ticket.expo)
-        if slot == 0 and layout == "a4x4":
-            draw_cut_marks(canvas)
         days = admission.ticket_days(ticket, open_days_by_expo[ticket.expo_id])
-        draw_badge(canvas, ticket, days, *slots[slot])
+        left, bottom = slots[slot]
+        draw_badge(canvas, ticket, days, left, bottom, height)
         slot += 1
-        if slot == len(slots):
-            canvas.showPage()
-            slot = 0
         if on_badge:
             on_badge(ticket)
-    if slot:
-        canvas.showPage()
-    canvas.save()
+        if slot == len(slots):
+            end_page()
+            slot = 0
+            if out.pending >= chunk_bytes:
+                yield out.take()
+    if slot or not out.pages_written:
+        end_page()
+    out.finish()
+    yield out.take()
 
 
-def badge_pdf(ticket):
+def write_badges(tickets, out, *, layout="a4x4", on_badge=None):
+    """Write the badges of ``tickets`` as one PDF to the binary file ``out``, chunk by
+    chunk (see ``iter_badge_pdf``)."""
+    for chunk in iter_badge_pdf(tickets, layout, on_badge=on_badge):
+        out.write(chunk)
+
+
+def render_badge(ticket) -> bytes:
     """One A6 badge as PDF bytes."""
-    out = io.BytesIO()
-    write_badges([ticket], out)
-    return out.getvalue()
+    return b"".join(iter_badge_pdf([ticket], "a6"))
+

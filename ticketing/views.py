@@ -1,13 +1,13 @@
 """The visitor's pages: registration, and the private "my tickets" page reached by the
 secret link in the confirmation e-mail."""
 
-import tempfile
-
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events.models import Expo, Session
@@ -15,26 +15,31 @@ from events.permissions import is_organiser
 from expo.errors import Conflict, InvalidInput
 
 from . import admission, badges, selectors, services
-from .forms import AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
+from .forms import MOST_ATTENDEE_ROWS, AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
 from .models import CheckIn, Order, ScanPoint, SessionBooking
 from .qr import qr_svg
 
 
 def register(request, expo_slug):
+    """Choose a ticket (and a day for a day ticket), name the attendees, register.
+
+    "Add another attendee" and "Remove" are submit buttons: the page comes back with one
+    row more or less and nothing checked yet, so the form works without JavaScript.
+    """
     expo = get_object_or_404(Expo, slug=expo_slug)
     ticket_types = selectors.public_ticket_types(expo)
-    data = request.POST if request.method == "POST" else None
+    if request.method != "POST":
+        choice = TicketChoiceForm(expo=expo, ticket_types=ticket_types)
+        attendees = AttendeeFormSet(prefix="attendee")
+        return _register_page(request, expo, choice, attendees)
+    data = request.POST
+    if "add_attendee" in data or "remove_attendee" in data:
+        return _change_attendee_rows(request, expo, ticket_types)
+
     choice = TicketChoiceForm(data, expo=expo, ticket_types=ticket_types)
     attendees = AttendeeFormSet(data, prefix="attendee")
-    problems = []
-    if data is not None and "add_attendee" in data:
-        # Another attendee row, keeping what was typed; no errors shown yet.
-        initial = {"ticket_type": data.get("ticket_type"), "day": data.get("day")}
-        choice = TicketChoiceForm(initial=initial, expo=expo, ticket_types=ticket_types)
-        attendees = _with_one_more(attendees)
-        data = None
     # Both forms are validated (no short circuit) so that every error shows at once.
-    elif data is not None and choice.is_valid() & attendees.is_valid():
+    if choice.is_valid() & attendees.is_valid():
         try:
             order = services.register(
                 expo,
@@ -46,54 +51,126 @@ def register(request, expo_slug):
         except InvalidInput as error:
             _attach_errors(error.errors, choice, attendees)
         except Conflict as error:
-            problems.append(error.message)
+            # Sold out or no longer on sale: about the ticket, or its day when one is full.
+            field = "day" if error.extra.get("day") and "day" in choice.fields else "ticket_type"
+            choice.add_error(field, error.message)
         else:
-            messages.success(
-                request, _("Thank you! We have e-mailed you the link to this page; keep it.")
-            )
+            messages.success(request, _("Thank you — we have e-mailed you the link to this page."))
             return redirect("ticketing:my-tickets", expo_slug=expo.slug, secret=order.secret)
+    return _register_page(request, expo, choice, attendees, status=400)
+
+
+def _register_page(request, expo, choice, attendees, *, notices=(), focus=None, status=200):
+    bound = choice.is_bound and attendees.is_bound
     context = {
         "expo": expo,
         "choice": choice,
+        "radios": _radios(choice),
         "attendees": attendees,
-        "problems": problems,
-        "error_summary": _error_summary(choice, attendees) if data is not None else [],
-        "has_day_tickets": "day" in choice.fields,
+        "notices": notices,
+        "error_summary": _error_summary(choice, attendees) if bound else [],
+        "focus": focus,
     }
-    status = 200 if data is None else 400
     return render(request, "ticketing/register.html", context, status=status)
 
 
-def _with_one_more(attendees):
-    """The attendee rows as posted, plus an empty one."""
-    rows = [{name: form[name].value() for name in form.fields} for form in attendees.forms]
-    return AttendeeFormSet(initial=[*rows, {}][:50], prefix="attendee")
+def _radios(choice):
+    """The ticket types as radio buttons, each with its price, days and description."""
+    bound = choice["ticket_type"]
+    picked = str(bound.value() or "")
+    return [
+        {
+            **option,
+            "id": f"{bound.auto_id}_{index}",
+            "value": option["ticket_type"].pk,
+            "checked": str(option["ticket_type"].pk) == picked,
+        }
+        for index, option in enumerate(choice.options)
+    ]
+
+
+def _change_attendee_rows(request, expo, ticket_types):
+    """The page again with an attendee row added or removed, keeping what was typed."""
+    data = request.POST
+    posted = AttendeeFormSet(data, prefix="attendee")
+    rows = [{name: form[name].value() for name in form.fields} for form in posted.forms]
+    rows = rows[:MOST_ATTENDEE_ROWS] or [{}]
+    choice = TicketChoiceForm(
+        initial={"ticket_type": data.get("ticket_type"), "day": data.get("day")},
+        expo=expo,
+        ticket_types=ticket_types,
+    )
+    chosen = choice.chosen_ticket_type()
+    limit = min(chosen.max_per_order if chosen else choice.most_per_order, MOST_ATTENDEE_ROWS)
+    notices, focus = [], None
+    if "remove_attendee" in data:
+        try:
+            index = int(data["remove_attendee"])
+        except ValueError:
+            index = -1
+        if 0 < index < len(rows):
+            del rows[index]
+        focus = "add-attendee"
+    elif len(rows) >= limit:
+        notices.append(
+            ngettext(
+                "At most %(count)d ticket fits in one order.",
+                "At most %(count)d tickets fit in one order.",
+                limit,
+            )
+            % {"count": limit}
+        )
+    else:
+        rows.append({})
+        focus = f"id_attendee-{len(rows) - 1}-name"
+    attendees = AttendeeFormSet(initial=rows, prefix="attendee")
+    if focus and focus.startswith("id_attendee-"):
+        # Straight on to the new row's name (each form has its own copy of the widget).
+        attendees.forms[-1].fields["name"].widget.attrs["autofocus"] = True
+    return _register_page(request, expo, choice, attendees, notices=notices, focus=focus)
 
 
 def _attach_errors(errors, choice, attendees):
-    for field, messages_ in errors.items():
-        if field == "attendees" and messages_ and isinstance(messages_[0], dict):
-            for form, form_errors in zip(attendees.forms, messages_, strict=False):
-                for name, texts in form_errors.items():
-                    for text in texts:
+    """Put a service's field errors next to the fields they are about."""
+    for field, texts in errors.items():
+        if field == "attendees" and texts and isinstance(texts[0], dict):
+            for form, form_errors in zip(attendees.forms, texts, strict=False):
+                for name, form_texts in (form_errors or {}).items():
+                    for text in form_texts:
                         form.add_error(name if name in form.fields else None, text)
-        elif field in choice.fields:
-            for text in messages_:
-                choice.add_error(field, text)
+        elif field == "attendees":
+            attendees.non_form_errors().extend(texts)
         else:
-            for text in messages_:
-                choice.add_error(None, text)
+            for text in texts:
+                choice.add_error(field if field in choice.fields else None, text)
 
 
 def _error_summary(choice, attendees):
-    """Every error on the page as (anchor, message), for the summary above the form."""
-    summary = [(f"id_{name}", text) for name, texts in choice.errors.items() for text in texts]
+    """Every error on the page as (anchor, message), in page order, for the summary."""
+    summary = []
+    for name, texts in choice.errors.items():
+        if name == NON_FIELD_ERRORS:
+            anchor = ""
+        elif name == "ticket_type":
+            radios = _radios(choice)
+            picked = next((radio for radio in radios if radio["checked"]), None)
+            anchor = (picked or radios[0])["id"] if radios else ""
+        else:
+            anchor = choice[name].auto_id
+        summary += [(anchor, text) for text in texts]
     summary += [("attendees", text) for text in attendees.non_form_errors()]
-    for form in attendees.forms:
+    several = len(attendees.forms) > 1
+    for number, form in enumerate(attendees.forms, start=1):
         for name, texts in form.errors.items():
-            anchor = f"id_{form.prefix}-{name}" if name != "__all__" else "attendees"
-            summary += [(anchor, text) for text in texts]
-    return [("" if anchor == "id___all__" else anchor, text) for anchor, text in summary]
+            anchor = form[name].auto_id if name in form.fields else f"attendee-{number}"
+            for text in texts:
+                if several:
+                    text = _("Attendee %(number)d: %(message)s") % {
+                        "number": number,
+                        "message": text,
+                    }
+                summary.append((anchor, text))
+    return summary
 
 
 def _order(expo_slug, secret):
@@ -103,11 +180,22 @@ def _order(expo_slug, secret):
 
 
 def _private(response):
-    """The page's address is a secret: keep it out of caches, referrers and indexes."""
+    """The page's address is a secret: keep it out of shared caches and search indexes,
+    and out of the Referer header of any request to another site.
+
+    ``same-origin`` rather than ``no-referrer``: under ``no-referrer`` a browser sends
+    ``Origin: null`` with the page's own form posts, and Django's CSRF check refuses
+    them (403), so no button on the page would work. To every other site the two
+    policies are the same: no Referer at all.
+    """
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _back_to_order(expo_slug, secret):
+    return _private(redirect("ticketing:my-tickets", expo_slug=expo_slug, secret=secret))
 
 
 def my_tickets(request, expo_slug, secret):
@@ -116,25 +204,45 @@ def my_tickets(request, expo_slug, secret):
     tickets = []
     for ticket in selectors.order_tickets(order):
         bookings = list(selectors.live_bookings(ticket))
+        booked_ids = {booking.session_id for booking in bookings}
         tickets.append(
             {
                 "ticket": ticket,
                 "days": admission.ticket_days(ticket, open_days),
                 "qr": qr_svg(
-                    ticket.code, label=_("QR code of ticket %(number)s") % {"number": ticket.pk}
-                ),
-                "bookings": [(b, services.waitlist_position(b)) for b in bookings],
-                "bookable": selectors.bookable_sessions(ticket) if ticket.is_valid else {},
-                "booked_ids": {b.session_id for b in bookings},
+                    ticket.code,
+                    label=_("QR code of the ticket of %(name)s") % {"name": ticket.holder_name},
+                )
+                if ticket.is_valid
+                else "",
+                "bookings": [
+                    {"booking": booking, "position": services.waitlist_position(booking)}
+                    for booking in bookings
+                ],
+                "bookable": _bookable(ticket, booked_ids, open_days),
             }
         )
-    return _private(
-        render(
-            request,
-            "ticketing/my_tickets.html",
-            {"order": order, "expo": order.expo, "tickets": tickets},
-        )
-    )
+    context = {"order": order, "expo": order.expo, "tickets": tickets}
+    return _private(render(request, "ticketing/my_tickets.html", context))
+
+
+def _bookable(ticket, booked_ids, open_days):
+    """The sessions ``ticket`` could still book, by day, with the seats left in each;
+    those it has booked already are listed under its bookings instead, and those its
+    ticket does not admit (another conference's, a hall it does not cover) not at all."""
+    if not ticket.is_valid:
+        return []
+    days = []
+    for day, sessions in selectors.bookable_sessions(ticket).items():
+        offers = [
+            {"session": session, "seats_left": max(session.capacity - session.booked, 0)}
+            for session in sessions
+            if session.pk not in booked_ids
+            and admission.session_refusal(ticket, session, open_days) is None
+        ]
+        if offers:
+            days.append((day, offers))
+    return days
 
 
 @require_POST
@@ -157,36 +265,45 @@ def book(request, expo_slug, secret, ticket_id, session_id):
                 _("“%(title)s” is full; you are number %(position)d on the waiting list.")
                 % {"title": session.title, "position": services.waitlist_position(booking)},
             )
-    return redirect("ticketing:my-tickets", expo_slug=expo_slug, secret=secret)
+    return _back_to_order(expo_slug, secret)
 
 
 @require_POST
 def cancel_booking(request, expo_slug, secret, booking_id):
     order = _order(expo_slug, secret)
-    booking = get_object_or_404(SessionBooking, pk=booking_id, ticket__order=order)
+    booking = get_object_or_404(
+        SessionBooking.objects.select_related("session"), pk=booking_id, ticket__order=order
+    )
     try:
         services.cancel_booking(booking)
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Your booking is cancelled."))
-    return redirect("ticketing:my-tickets", expo_slug=expo_slug, secret=secret)
+        messages.success(
+            request,
+            _("Your booking of “%(title)s” is cancelled.") % {"title": booking.session.title},
+        )
+    return _back_to_order(expo_slug, secret)
 
 
 def cancel_ticket(request, expo_slug, secret, ticket_id):
+    """A page that asks first: cancelling cannot be undone."""
     order = _order(expo_slug, secret)
-    ticket = get_object_or_404(order.tickets, pk=ticket_id)
+    ticket = get_object_or_404(order.tickets.select_related("ticket_type"), pk=ticket_id)
+    if not ticket.is_valid:
+        messages.info(request, _("This ticket is already cancelled."))
+        return _back_to_order(expo_slug, secret)
     form = ConfirmCancelForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             services.cancel_ticket(ticket)
         except Conflict as error:
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("The ticket for %(name)s is cancelled.") % {"name": ticket.holder_name}
+                request, _("The ticket of %(name)s is cancelled.") % {"name": ticket.holder_name}
             )
-        return redirect("ticketing:my-tickets", expo_slug=expo_slug, secret=secret)
+        return _back_to_order(expo_slug, secret)
     response = render(
         request,
         "ticketing/cancel_ticket.html",
@@ -235,15 +352,17 @@ def badge(request, expo_slug, secret, ticket_id):
 
 
 def badge_response(ticket):
-    response = HttpResponse(badges.badge_pdf(ticket), content_type="application/pdf")
+    response = HttpResponse(badges.render_badge(ticket), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="badge-{ticket.pk}.pdf"'
     return response
 
 
 def sheets_response(tickets, *, layout="a4x4", filename="badges.pdf"):
-    """Many badges as one PDF download. The PDF goes to a file that spills to disk past a
-    few megabytes, and the response streams it from there."""
-    pdf = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115  (closed by FileResponse)
-    badges.write_badges(tickets, pdf, layout=layout)
-    pdf.seek(0)
-    return FileResponse(pdf, content_type="application/pdf", filename=filename)
+    """Many badges as one PDF download, streamed: each chunk goes out as soon as it is
+    drawn, so neither the server's memory nor the time to the first byte grows with the
+    number of badges. ``tickets`` should be a lazy iterator (``queryset.iterator()``)."""
+    response = StreamingHttpResponse(
+        badges.iter_badge_pdf(tickets, layout), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
