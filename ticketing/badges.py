@@ -455,4 +455,3 @@ def write_badges(tickets, out, *, layout="a4x4", on_badge=None):
 def render_badge(ticket) -> bytes:
     """One A6 badge as PDF bytes."""
     return b"".join(iter_badge_pdf([ticket], "a6"))
-
