@@ -19,6 +19,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_lookups():
+    """Each test starts without the scan lookups an earlier test left in this process."""
+    from ticketing import lookups
+
+    lookups.forget()
+
+
 @pytest.fixture
 def expo(db):
     return Expo.objects.create(

@@ -5,13 +5,13 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from events import selectors as programme
-
+from . import lookups
 from .models import TicketType
 
 
 def open_days(expo):
-    return list(programme.opening_windows(expo))
+    """The expo's open days, as ``lookups`` remembers them."""
+    return list(lookups.opening_windows(expo))
 
 
 def type_days(ticket_type, open_days):
@@ -32,7 +32,7 @@ def ticket_days(ticket, open_days):
 
 
 def admits_hall(ticket_type, hall_id):
-    halls = [hall.pk for hall in ticket_type.halls.all()]
+    halls = lookups.admitted_halls(ticket_type)
     return not halls or hall_id in halls
 
 

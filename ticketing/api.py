@@ -16,7 +16,7 @@ from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
 
-from . import admission, badges, codes, selectors, services
+from . import admission, badges, codes, lookups, selectors, services
 from .models import ScannerDevice, ScanPoint, SessionBooking, Ticket
 from .serializers import (
     AttendanceSerializer,
@@ -90,12 +90,7 @@ class RegistrationView(ExpoInURLMixin, APIView):
         order = serializer.save()
         answer = OrderSerializer(
             order,
-            context={
-                "tickets": order.tickets.select_related("expo", "ticket_type", "order").order_by(
-                    "pk"
-                ),
-                "open_days": admission.open_days(self.expo),
-            },
+            context={"tickets": order.sold_tickets, "open_days": admission.open_days(self.expo)},
         )
         return Response(answer.data, status=status.HTTP_201_CREATED)
 
@@ -278,19 +273,21 @@ class CheckInView(APIView):
 
     def scan_point(self, request, data):
         if isinstance(request.auth, ScannerDevice):
-            expos = Expo.objects.filter(pk=request.auth.expo_id)
+            if data.get("expo", request.auth.expo.slug) != request.auth.expo.slug:
+                raise ValidationError({"expo": [_("This scanner belongs to another expo.")]})
+            candidates = [lookups.scan_point(request.auth.expo_id, data["scan_point"])]
         else:
             expos = organised_expos(request.user)
             if not expos.exists():
                 raise PermissionDenied(_("Only organisers and scanner devices scan badges."))
-        if "expo" in data:
-            expos = expos.filter(slug=data["expo"])
-        candidates = list(
-            ScanPoint.objects.filter(expo__in=expos, slug=data["scan_point"]).select_related(
-                "expo", "hall", "session__room"
-            )[:2]
-        )
-        if not candidates:
+            if "expo" in data:
+                expos = expos.filter(slug=data["expo"])
+            candidates = list(
+                ScanPoint.objects.filter(expo__in=expos, slug=data["scan_point"]).select_related(
+                    "expo", "hall", "session__room"
+                )[:2]
+            )
+        if not any(candidates):
             raise ValidationError({"scan_point": [_("No such scan point in your expo.")]})
         if len(candidates) > 1:
             raise ValidationError(

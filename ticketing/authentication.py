@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.authentication import TokenAuthentication
 
-from .models import ScannerDevice
+from . import lookups
 
 
 class ScannerDeviceAuthentication(TokenAuthentication):
@@ -12,9 +12,7 @@ class ScannerDeviceAuthentication(TokenAuthentication):
     """
 
     def authenticate_credentials(self, key):
-        device = (
-            ScannerDevice.objects.select_related("expo").filter(key=key, is_active=True).first()
-        )
+        device = lookups.active_device(key)
         if device is None:
             return None
         return AnonymousUser(), device

@@ -319,8 +319,14 @@ class CheckIn(models.Model):
         HALL_FULL = "hall_full", _("The hall is full")
         SESSION_FULL = "session_full", _("The session is full")
 
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="check_ins")
-    scan_point = models.ForeignKey(ScanPoint, on_delete=models.RESTRICT, related_name="check_ins")
+    # Every scan writes a row, so no index is kept twice: the expo's and the scan point's
+    # lead the composite indexes below.
+    expo = models.ForeignKey(
+        Expo, on_delete=models.CASCADE, related_name="check_ins", db_index=False
+    )
+    scan_point = models.ForeignKey(
+        ScanPoint, on_delete=models.RESTRICT, related_name="check_ins", db_index=False
+    )
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="check_ins"
     )
@@ -331,12 +337,15 @@ class CheckIn(models.Model):
     device = models.ForeignKey(
         ScannerDevice, on_delete=models.SET_NULL, null=True, blank=True, related_name="check_ins"
     )
+    # Scanner devices make almost every scan, so only the few rows with a user are
+    # indexed by it (the partial index below).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="check_ins",
+        db_index=False,
     )
 
     class Meta:
@@ -346,6 +355,7 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["expo", "day", "result"], name="checkin_expo_day_result"),
             models.Index(fields=["scan_point", "day"], name="checkin_point_day"),
+            models.Index(fields=["user"], condition=Q(user__isnull=False), name="checkin_user"),
         ]
 
     def __str__(self):
@@ -363,7 +373,10 @@ class Presence(models.Model):
     outside, so a badge that left without scanning out gets in again the next morning.
     """
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    # The ticket leads the unique constraint's index, which serves its lookups too.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="presences", db_index=False
+    )
     place = models.CharField(max_length=32)
     day = models.DateField()
     inside = models.BooleanField(default=False)
@@ -382,7 +395,9 @@ class Presence(models.Model):
 class Occupancy(models.Model):
     """Counters of one place on one day, updated in the transaction of each scan."""
 
-    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="occupancies")
+    expo = models.ForeignKey(
+        Expo, on_delete=models.CASCADE, related_name="occupancies", db_index=False
+    )
     place = models.CharField(max_length=32)
     day = models.DateField()
     inside = models.IntegerField(default=0)

@@ -9,7 +9,7 @@ import dataclasses
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from events.models import Session
 from expo.errors import Conflict, InvalidInput
 
-from . import admission, codes, emails, signals
+from . import admission, codes, emails, lookups, signals
 from .models import (
     CheckIn,
     Occupancy,
@@ -47,7 +47,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en"):
 
     Raises ``InvalidInput`` for bad input and ``Conflict`` (``not_on_sale``, ``sold_out``)
     when the rules refuse; nothing is written then. The confirmation e-mail leaves after
-    the order is committed.
+    the order is committed. The order's ``sold_tickets`` are its new tickets, in order.
     """
     attendees = list(attendees)
     days = _check_registration(expo, ticket_type, attendees, day)
@@ -68,6 +68,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en"):
             for attendee in attendees
         )
         transaction.on_commit(lambda: emails.send_order_confirmation(order, tickets))
+    order.sold_tickets = tickets
     return order
 
 
@@ -415,10 +416,45 @@ class ScanAnswer:
     occupancy: dict
 
 
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# The statements of a scan, written out (see check_in); plain SQL that PostgreSQL and
+# SQLite both run.
+_LOCK_TICKET_SQL = f"SELECT * FROM {_table(Ticket)} WHERE id = %s AND expo_id = %s"
+# Entering and leaving are each one compare-and-set: a row comes back only when the
+# presence changed, that is when the ticket was outside (entering) or inside (leaving).
+_ARRIVE_SQL = (
+    f"INSERT INTO {_table(Presence)} AS presence (ticket_id, place, day, inside) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (ticket_id, place, day) "
+    "DO UPDATE SET inside = excluded.inside WHERE presence.inside = %s RETURNING id"
+)
+_LEAVE_SQL = (
+    f"UPDATE {_table(Presence)} SET inside = %s "
+    "WHERE ticket_id = %s AND place = %s AND day = %s AND inside = %s RETURNING id"
+)
+_INSERT_CHECK_IN_SQL = (
+    f"INSERT INTO {_table(CheckIn)} (expo_id, scan_point_id, ticket_id, direction, result, "
+    "day, scanned_at, device_id, user_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+)
+_MOVE_COUNTERS_SQL = (
+    f"UPDATE {_table(Occupancy)} SET inside = inside + %s, entries = entries + %s "
+    "WHERE expo_id = %s AND place = %s AND day = %s"
+)
+
+
 def check_in(code, scan_point, direction, *, device=None, user=None):
     """Scan a badge at ``scan_point``: verify its code, apply the admission rules and
     count the visitor in or out. Every scan is stored as a ``CheckIn`` with its result,
-    refused or not; a wrong ``direction`` for the scan point is bad input."""
+    refused or not; a wrong ``direction`` for the scan point is bad input.
+
+    This is the hottest path of a fair's opening hour, so it makes few round trips: one
+    statement locks the ticket and reads its presence, and the counters move in one
+    ``UPDATE … RETURNING`` that also enforces the capacity. The counter row is the one
+    that every scan at the place contends for, so it is written last, just before the
+    commit that releases it.
+    """
     if direction not in {ScanPoint.Direction.IN, ScanPoint.Direction.OUT}:
         raise InvalidInput({"direction": _("Scan “in” or “out”.")})
     if scan_point.direction not in {direction, ScanPoint.Direction.BOTH}:
@@ -431,21 +467,18 @@ def check_in(code, scan_point, direction, *, device=None, user=None):
     expo = scan_point.expo
     now = timezone.now()
     day = expo.local_day(now)
+    place = place_of(scan_point)
     ticket_id = _ticket_id_of(code, expo)
     with transaction.atomic():
-        ticket = None
-        if ticket_id is not None:
-            ticket = (
-                Ticket.objects.select_for_update(of=("self",))
-                .select_related("ticket_type")
-                .filter(pk=ticket_id, expo=expo)
-                .first()
-            )
+        ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
         if ticket is None:
-            result = CheckIn.Result.INVALID_CODE
+            result, counters = CheckIn.Result.INVALID_CODE, None
         else:
-            result = _refusal(ticket, scan_point, day) or _pass(ticket, scan_point, direction, day)
-        check_in = CheckIn.objects.create(
+            refusal = _refusal(ticket, scan_point, day)
+            result, counters = (
+                (refusal, None) if refusal else _pass(ticket, scan_point, place, direction, day)
+            )
+        check_in = CheckIn(
             expo=expo,
             scan_point=scan_point,
             ticket=ticket,
@@ -456,13 +489,20 @@ def check_in(code, scan_point, direction, *, device=None, user=None):
             device=device,
             user=user,
         )
-        occupancy = _occupancy_of(scan_point, day)
+        _insert_check_in(check_in)
+        if counters is None:
+            if result == CheckIn.Result.ENTERED:
+                counters = _move_counters(expo.pk, place, day, inside=1, entries=1)
+            elif result == CheckIn.Result.EXITED:
+                counters = _move_counters(expo.pk, place, day, inside=-1, entries=0)
+            else:
+                counters = _read_counters(expo.pk, place, day)
         transaction.on_commit(
             lambda: signals.attendance_changed.send(
                 sender=CheckIn, expo_id=expo.pk, scan_point_id=scan_point.pk, result=result
             )
         )
-    return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=occupancy)
+    return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=_occupancy(scan_point, counters))
 
 
 def _ticket_id_of(code, expo):
@@ -473,11 +513,47 @@ def _ticket_id_of(code, expo):
     return verified.ticket_id if verified.expo_id == expo.pk else None
 
 
+def _locked_ticket(ticket_id, expo):
+    """The ticket, locked, with its type.
+
+    The lock orders every scan of one badge, so the same badge at two gates in the same
+    instant enters once: the second scan waits here until the first has written the
+    presence. The statement is written out because building it through the ORM cost
+    more than running it; the ticket type comes from ``lookups``."""
+    sql = _LOCK_TICKET_SQL
+    if connection.features.has_select_for_update:
+        sql += " FOR NO KEY UPDATE"
+    ticket = next(iter(Ticket.objects.raw(sql, [ticket_id, expo.pk])), None)
+    if ticket is not None:
+        ticket.ticket_type = lookups.ticket_type(ticket.ticket_type_id)
+    return ticket
+
+
+def _insert_check_in(check_in):
+    """``check_in.save()``, for a new row, without building the statement each time."""
+    ops = connection.ops
+    params = [
+        check_in.expo_id,
+        check_in.scan_point_id,
+        check_in.ticket_id,
+        check_in.direction,
+        check_in.result,
+        ops.adapt_datefield_value(check_in.day),
+        ops.adapt_datetimefield_value(check_in.scanned_at),
+        check_in.device_id,
+        check_in.user_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_CHECK_IN_SQL, params)
+        check_in.pk = cursor.fetchone()[0]
+    check_in._state.adding = False
+
+
 def _refusal(ticket, scan_point, day):
     """The result word that refuses this ticket here today, or ``None``."""
     if not ticket.is_valid:
         return CheckIn.Result.CANCELLED
-    open_days = admission.open_days(scan_point.expo)
+    open_days = list(lookups.opening_windows(scan_point.expo))
     if day not in admission.ticket_days(ticket, open_days):
         return CheckIn.Result.NOT_VALID_TODAY
     if scan_point.kind == ScanPoint.Kind.HALL and not admission.admits_hall(
@@ -488,8 +564,7 @@ def _refusal(ticket, scan_point, day):
         session = scan_point.session
         if scan_point.expo.local_day(session.start) != day:
             return CheckIn.Result.NOT_VALID_HERE
-        refusal = admission.session_refusal(ticket, session, open_days)
-        if refusal is not None:
+        if admission.session_refusal(ticket, session, open_days) is not None:
             return CheckIn.Result.NOT_VALID_HERE
     return None
 
@@ -502,67 +577,102 @@ def place_of(scan_point):
     return "expo"
 
 
-def _limit_of(scan_point):
+def _pass(ticket, scan_point, place, direction, day):
+    """The result of an admissible ticket, and the place's counters if they were already
+    moved or read (``None`` leaves them to ``check_in``).
+
+    An entry at a place with a capacity takes its seat in the same statement that checks
+    the capacity, so two people never take the last place. Elsewhere the counters move
+    after the check-in row is written (see ``check_in``)."""
+    if direction == ScanPoint.Direction.OUT:
+        if not _leave(ticket, place, day):
+            return CheckIn.Result.NOT_INSIDE, None
+        return CheckIn.Result.EXITED, None
+    if not _arrive(ticket, place, day):
+        return CheckIn.Result.ALREADY_INSIDE, None
+    limit, full = _limit_for(ticket, scan_point, place, day)
+    if limit is None:
+        return CheckIn.Result.ENTERED, None
+    counters = _move_counters(scan_point.expo_id, place, day, inside=1, entries=1, limit=limit)
+    if counters is None:
+        _leave(ticket, place, day)  # the place is full: they did not get in after all
+        return full, _read_counters(scan_point.expo_id, place, day)
+    return CheckIn.Result.ENTERED, counters
+
+
+def _limit_for(ticket, scan_point, place, day):
+    """How many may be inside the place for this ticket to enter, and the refusal word.
+
+    A session door keeps the seats of those who booked: someone who booked always gets
+    in, while a walk-in gets one of the seats that are not held for a booked person who
+    has not arrived yet."""
     if scan_point.kind == ScanPoint.Kind.HALL:
         return scan_point.hall.capacity, CheckIn.Result.HALL_FULL
-    if scan_point.kind == ScanPoint.Kind.SESSION:
-        return scan_point.session.seats, CheckIn.Result.SESSION_FULL
-    return None, None
+    if scan_point.kind != ScanPoint.Kind.SESSION:
+        return None, None
+    session = scan_point.session
+    booked = SessionBooking.objects.filter(session=session, status=SessionBooking.Status.BOOKED)
+    if booked.filter(ticket=ticket).exists():
+        return session.seats, CheckIn.Result.SESSION_FULL
+    arrived = Presence.objects.filter(place=place, day=day, inside=True)
+    held = booked.exclude(ticket__in=arrived.values("ticket")).count()
+    return session.seats - held, CheckIn.Result.SESSION_FULL
 
 
-def _pass(ticket, scan_point, direction, day):
-    # The ticket's row is locked, so nobody else reads or writes its presence meanwhile:
-    # a plain read, then one insert or update, is enough.
-    place = place_of(scan_point)
-    presence = Presence.objects.filter(ticket=ticket, place=place, day=day).first()
-    inside = presence is not None and presence.inside
-    if direction == ScanPoint.Direction.OUT:
-        if not inside:
-            return CheckIn.Result.NOT_INSIDE
-        _count(scan_point.expo_id, place, day, inside=-1, entries=0)
-        _set_presence(presence, ticket, place, day, inside=False)
-        return CheckIn.Result.EXITED
-    if inside:
-        return CheckIn.Result.ALREADY_INSIDE
-    limit, full = _limit_of(scan_point)
-    if limit is not None and _locked_occupancy(scan_point.expo_id, place, day).inside >= limit:
-        return full
-    _count(scan_point.expo_id, place, day, inside=1, entries=1)
-    _set_presence(presence, ticket, place, day, inside=True)
-    return CheckIn.Result.ENTERED
+def _arrive(ticket, place, day):
+    """Mark the ticket inside ``place`` today; ``False`` when it was inside already."""
+    day = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(_ARRIVE_SQL, [ticket.pk, place, day, True, False])
+        return cursor.fetchone() is not None
 
 
-def _set_presence(presence, ticket, place, day, *, inside):
-    if presence is None:
-        Presence.objects.create(ticket=ticket, place=place, day=day, inside=inside)
-    else:
-        Presence.objects.filter(pk=presence.pk).update(inside=inside)
+def _leave(ticket, place, day):
+    """Mark the ticket outside ``place`` today; ``False`` when it was not inside."""
+    day = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(_LEAVE_SQL, [False, ticket.pk, place, day, True])
+        return cursor.fetchone() is not None
 
 
-def _locked_occupancy(expo_id, place, day):
-    Occupancy.objects.get_or_create(expo_id=expo_id, place=place, day=day)
-    return Occupancy.objects.select_for_update().get(expo_id=expo_id, place=place, day=day)
+def _move_counters(expo_id, place, day, *, inside, entries, limit=None):
+    """Move a place's counters for the day and return them as ``(inside, entries)``; with
+    a ``limit``, only while fewer than ``limit`` are inside (``None`` when full). The
+    day's row is made by the first scan that needs it."""
+    sql = _MOVE_COUNTERS_SQL
+    params = [inside, entries, expo_id, place, connection.ops.adapt_datefield_value(day)]
+    if limit is not None:
+        sql += " AND inside < %s"
+        params.append(limit)
+    sql += " RETURNING inside, entries"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            Occupancy.objects.bulk_create(
+                [Occupancy(expo_id=expo_id, place=place, day=day)], ignore_conflicts=True
+            )
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return row
 
 
-def _count(expo_id, place, day, *, inside, entries):
-    """Move a place's counters; the day's row is made by the first scan that needs it."""
-    counters = Occupancy.objects.filter(expo_id=expo_id, place=place, day=day)
-    changes = {"inside": F("inside") + inside, "entries": F("entries") + entries}
-    if not counters.update(**changes):
-        Occupancy.objects.get_or_create(expo_id=expo_id, place=place, day=day)
-        counters.update(**changes)
+def _read_counters(expo_id, place, day):
+    row = (
+        Occupancy.objects.filter(expo_id=expo_id, place=place, day=day)
+        .values_list("inside", "entries")
+        .first()
+    )
+    return row or (0, 0)
 
 
-def _occupancy_of(scan_point, day):
-    place = place_of(scan_point)
-    row = Occupancy.objects.filter(expo_id=scan_point.expo_id, place=place, day=day).first()
-    inside, entries = (row.inside, row.entries) if row else (0, 0)
-    limit, _full = _limit_of(scan_point)
+def _occupancy(scan_point, counters):
+    inside, entries = counters
     answer = {"place": scan_point.kind, "inside": inside, "entries_today": entries}
     if scan_point.kind == ScanPoint.Kind.HALL:
-        answer.update(hall=scan_point.hall.slug, capacity=limit)
+        answer.update(hall=scan_point.hall.slug, capacity=scan_point.hall.capacity)
     elif scan_point.kind == ScanPoint.Kind.SESSION:
-        answer.update(session=scan_point.session_id, capacity=limit)
+        answer.update(session=scan_point.session_id, capacity=scan_point.session.seats)
     return answer
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from rest_framework.test import APIClient
 from events.models import Conference, Hall
 from expo.errors import InvalidInput
 from tests.ticketing.conftest import add_session, attendee
-from ticketing import services, signals
+from ticketing import lookups, services, signals
 from ticketing.models import CheckIn, Occupancy, ScannerDevice, ScanPoint, TicketType
 
 R = CheckIn.Result
@@ -122,6 +123,23 @@ def test_a_session_door_counts_seats(holders, future_expo, workshop_room, today)
         expo=future_expo, slug="s", name="Door", kind="session", session=session
     )
     assert [scan(t, door) for t in holders[:2]] == [R.ENTERED, R.SESSION_FULL]
+
+
+def test_a_session_door_keeps_the_seats_of_those_who_booked(
+    holders, future_expo, workshop_room, today
+):
+    session = add_session(future_expo, workshop_room, today, 20, capacity=2)
+    door = ScanPoint.objects.create(
+        expo=future_expo, slug="s", name="Door", kind="session", session=session
+    )
+    booked, walk_in, late_walk_in = holders[:3]
+    services.book_session(booked, session)
+    assert scan(walk_in, door) == R.ENTERED
+    assert scan(late_walk_in, door) == R.SESSION_FULL  # the last seat is the booked one's
+    assert scan(booked, door) == R.ENTERED
+    assert scan(booked, door, "out") == R.EXITED
+    assert scan(late_walk_in, door) == R.SESSION_FULL  # still held while they step out
+    assert scan(booked, door) == R.ENTERED
 
 
 def test_a_session_of_a_conference_needs_its_ticket(ticket, future_expo, workshop_room, today):
@@ -258,6 +276,27 @@ def test_a_revoked_device_is_refused(scanner, device, gate):
     )
 
 
+def test_a_device_revoked_elsewhere_stops_scanning_within_seconds(
+    scanner, device, gate, ticket, monkeypatch
+):
+    url, body = "/api/v1/checkins/", {"code": ticket.code, "scan_point": "north"}
+    assert scanner.post(url, body, format="json").status_code == 200
+    # Another process revokes it: this one hears no signal and trusts what it read...
+    ScannerDevice.objects.filter(pk=device.pk).update(is_active=False)
+    assert scanner.post(url, body, format="json").status_code == 200
+    # ...for lookups.SECONDS at most.
+    later = time.monotonic() + lookups.SECONDS + 1
+    monkeypatch.setattr(lookups.time, "monotonic", lambda: later)
+    assert scanner.post(url, body, format="json").status_code == 401
+
+
+def test_a_hall_made_smaller_applies_at_once_in_this_process(holders, hall, hall_door):
+    assert scan(holders[0], hall_door) == R.ENTERED
+    hall.capacity = 1
+    hall.save()
+    assert scan(holders[1], hall_door) == R.HALL_FULL
+
+
 def test_visitors_with_a_user_token_cannot_scan(django_user_model, gate):
     visitor = django_user_model.objects.create_user("vera", password="pw-vera-123")
     client = APIClient()
@@ -322,3 +361,36 @@ def test_one_badge_at_two_gates_at_once_enters_once(future_expo, future_season):
         thread.join()
     assert sorted(results) == [R.ALREADY_INSIDE] * 7 + [R.ENTERED]
     assert Occupancy.objects.get(place="expo").inside == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_at_a_full_hall_door_at_once_never_overfill_it(future_expo, future_season, hall):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    hall.capacity = 3
+    hall.save()
+    door = ScanPoint.objects.create(expo=future_expo, slug="d", name="D", kind="hall", hall=hall)
+    tickets = [
+        services.register(
+            future_expo, future_season, [attendee(f"V {n}", f"v{n}@example.org")]
+        ).tickets.get()
+        for n in range(10)
+    ]
+    barrier = threading.Barrier(len(tickets))
+    results = []
+
+    def scan_in(ticket):
+        try:
+            barrier.wait()
+            results.append(services.check_in(ticket.code, door, "in").check_in.result)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=scan_in, args=(ticket,)) for ticket in tickets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [R.ENTERED] * 3 + [R.HALL_FULL] * 7
+    assert Occupancy.objects.get(place=f"hall:{hall.pk}").inside == 3
+    assert services.recount_attendance() == []
