@@ -1,6 +1,6 @@
 """Check-ins per second through the HTTP API on PostgreSQL, with concurrent scanners.
 
-    .venv/bin/python bench/checkin.py [--clients 32] [--seconds 20] [--workers 4]
+    .venv/bin/python bench/checkin.py [--clients 32] [--seconds 20] [--workers 2]
                                       [--badges 20000] [--duplicates 0.1]
 
 Registers ``--badges`` season tickets, then lets the clients scan them at four gates
@@ -16,7 +16,6 @@ import datetime as dt
 import itertools
 import json
 import random
-import threading
 
 import harness
 
@@ -63,20 +62,23 @@ def build_expo(badges):
     return device.key, codes
 
 
-def queries_per_scan(device_key, code):
+def queries_per_scan(device_key, two_codes):
+    """The SQL statements (BEGIN and COMMIT included) of a typical scan: the second of
+    two, as the first of a day also creates the day's counters and fills the lookups."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_AUTHORIZATION=f"Token {device_key}")
-    with CaptureQueriesContext(connection) as captured:
-        response = client.post(
-            "/api/v1/checkins/",
-            {"code": code, "scan_point": "gate-0"},
-            content_type="application/json",
-            SERVER_NAME="localhost",
-        )
-    assert response.status_code == 200, response.content
+    for code in two_codes:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                "/api/v1/checkins/",
+                {"code": code, "scan_point": "gate-0"},
+                content_type="application/json",
+                SERVER_NAME="localhost",
+            )
+        assert response.status_code == 200, response.content
     return len(captured), response.json()["result"]
 
 
@@ -91,18 +93,17 @@ def main():
 
     with harness.temporary_database("checkin"):
         device_key, codes = build_expo(args.badges)
-        queries, first_result = queries_per_scan(device_key, codes[-1])
+        queries, first_result = queries_per_scan(device_key, codes[-2:])
+        harness.settle_database()
         fresh = itertools.count()
-        lock = threading.Lock()
         chooser = random.Random(2026)
         headers = {"Content-Type": "application/json", "Authorization": f"Token {device_key}"}
 
         def scan(client, n):
-            with lock:
-                if chooser.random() < args.duplicates:
-                    code = codes[chooser.randrange(len(codes))]
-                else:
-                    code = codes[next(fresh) % (len(codes) - 1)]
+            if chooser.random() < args.duplicates:
+                code = codes[chooser.randrange(len(codes))]
+            else:
+                code = codes[next(fresh) % (len(codes) - 1)]
             body = json.dumps({"code": code, "scan_point": f"gate-{client % 4}"})
             return "POST", "/api/v1/checkins/", body, headers
 
@@ -128,7 +129,7 @@ def main():
         f"latency {harness.describe_latency(latencies)}   budget: p99 <= "
         f"{BUDGET_P99 * 1000:.0f} ms   {'within budget' if within else 'OVER BUDGET'}"
     )
-    print(f"SQL queries in one scan through the API: {queries} (first scan: {first_result})")
+    print(f"SQL statements in one scan through the API: {queries} ({first_result})")
     print(f"answers {answers}; results {results}")
     print(
         f"counters against the check-in rows: "

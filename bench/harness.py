@@ -1,6 +1,7 @@
 """What the HTTP benchmarks share: a throw-away PostgreSQL database, the project served
 the way docs/deployment.md says production runs, and many clients hammering it."""
 
+import asyncio
 import contextlib
 import http.client
 import os
@@ -8,7 +9,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -51,6 +51,17 @@ def temporary_database(name):
             connections.close_all()
         with psycopg.connect(server_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def settle_database():
+    """Vacuum, analyse and checkpoint after building the data, as days pass between a
+    fair's registrations and its opening: otherwise autovacuum and the checkpoint of
+    the build run during the measurement and make it vary from run to run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")
 
 
 @contextlib.contextmanager
@@ -98,41 +109,55 @@ def wait_until_serving(port, timeout=30):
 
 
 def hammer(port, next_request, *, clients, seconds, label):
-    """Let ``clients`` threads send ``next_request(client, n) -> (method, path, body,
-    headers)`` for ``seconds``; returns the elapsed time, latencies and answers seen."""
-    stop_at = time.monotonic() + seconds
-    latencies, answers, lock = [], {}, threading.Lock()
+    """Let ``clients`` concurrent clients send ``next_request(client, n) -> (method, path,
+    body, headers)`` for ``seconds``, each waiting for its answer before the next request;
+    returns the elapsed time, the sorted latencies and the answers seen (status codes).
 
-    def client(number):
+    The clients are coroutines on one thread speaking plain HTTP/1.1, one connection a
+    request as the sync workers close it: the load generator shares the machine with
+    the server, so it should take as little of the CPU as it can."""
+    return asyncio.run(_hammer(port, next_request, clients, seconds, label))
+
+
+async def _hammer(port, next_request, clients, seconds, label):
+    loop = asyncio.get_running_loop()
+    stop_at = loop.time() + seconds
+    latencies, answers = [], {}
+
+    async def client(number):
         sent = 0
-        while time.monotonic() < stop_at:
+        while loop.time() < stop_at:
             method, path, body, headers = next_request(number, sent)
+            payload = body.encode()
+            head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            request = (
+                f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Content-Length: {len(payload)}\r\nConnection: close\r\n{head}\r\n"
+            ).encode() + payload
             started = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             try:
-                connection.request(method, path, body, headers)
-                response = connection.getresponse()
-                answer = response.status
-                response.read()
-            except OSError as error:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(request)
+                answer = int((await reader.readline()).split()[1])
+                await reader.read()  # the rest, up to the server closing the connection
+                writer.close()
+            except (OSError, IndexError, ValueError) as error:
                 answer = type(error).__name__
-            finally:
-                connection.close()
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                answers[answer] = answers.get(answer, 0) + 1
+            latencies.append(time.perf_counter() - started)
+            answers[answer] = answers.get(answer, 0) + 1
             sent += 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    async def progress():
+        while loop.time() < stop_at:
+            await asyncio.sleep(1)
+            remaining = max(0.0, stop_at - loop.time())
+            print(f"\r  {seconds - remaining:5.1f} s  {len(latencies):7d} {label}", end="")
+
     started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    while any(thread.is_alive() for thread in threads):
-        time.sleep(1)
-        print(f"\r  {time.monotonic() - started:5.1f} s  {len(latencies):7d} {label}", end="")
+    await asyncio.gather(progress(), *(client(n) for n in range(clients)))
+    elapsed = time.monotonic() - started
     print()
-    return time.monotonic() - started, sorted(latencies), answers
+    return elapsed, sorted(latencies), answers
 
 
 def percentile(sorted_values, fraction):
