@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/v1/", include("events.api_urls")),
     path("api/v1/", include("ticketing.api_urls")),
     path("", include("ticketing.urls")),
+    path("", include("realtime.urls")),
 ]

@@ -22,9 +22,10 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_lookups():
     """Each test starts without the scan lookups an earlier test left in this process."""
-    from ticketing import lookups
+    from ticketing import lookups, selectors
 
     lookups.forget()
+    selectors._finished_hours.clear()
 
 
 @pytest.fixture

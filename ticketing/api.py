@@ -2,6 +2,7 @@
 the public keys that verify ticket codes."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +26,7 @@ from .serializers import (
     BookingSerializer,
     CheckInAnswerSerializer,
     CheckInRequestSerializer,
+    CrowdingSerializer,
     HolderProofSerializer,
     OrderSerializer,
     PublicKeySerializer,
@@ -294,6 +296,22 @@ class CheckInView(APIView):
                 {"expo": [_("Several of your expos have this scan point; name the expo.")]}
             )
         return candidates[0]
+
+
+@extend_schema(
+    responses=CrowdingSerializer,
+    summary="How busy each hall is now: quiet, busy or full (anyone)",
+)
+class CrowdingView(ExpoInURLMixin, APIView):
+    """Coarse and anonymous on purpose: no counts, so it can be shown on public pages and
+    cached by browsers and proxies for half a minute."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request, expo_slug):
+        response = Response(CrowdingSerializer(selectors.crowding(self.expo)).data)
+        patch_cache_control(response, public=True, max_age=30)
+        return response
 
 
 @extend_schema(responses=AttendanceSerializer, summary="Who is where today (organisers)")

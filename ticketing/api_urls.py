@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "expos/<slug:expo_slug>/attendance/", api.AttendanceView.as_view(), name="expo-attendance"
     ),
+    path("expos/<slug:expo_slug>/crowding/", api.CrowdingView.as_view(), name="expo-crowding"),
     path("expos/<slug:expo_slug>/keys/", api.PublicKeysView.as_view(), name="expo-keys"),
     path("tickets/<int:pk>/", api.TicketDetailView.as_view(), name="ticket-detail"),
     path("tickets/<int:pk>/cancel/", api.TicketCancelView.as_view(), name="ticket-cancel"),

@@ -1,12 +1,15 @@
 """Read queries of tickets, shared by the API, pages and commands."""
 
+import datetime as dt
+
 from django.db.models import Count, Q
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from events import selectors as programme
 
 from . import admission, codes
-from .models import Occupancy, ScanPoint, SessionBooking, Ticket, TicketType
+from .models import CheckIn, Occupancy, ScanPoint, SessionBooking, Ticket, TicketType
 
 
 def find_ticket_by_code(code, expo=None):
@@ -60,10 +63,11 @@ def expo_tickets(expo, *, ticket_type=None, day=None, status=None):
     return tickets.order_by("pk")
 
 
-def attendance(expo, day=None):
+def attendance(expo, day=None, *, now=None):
     """Who is where today, from the occupancy counters: the shape of the attendance API
     and of the live dashboard's messages."""
-    day = day or expo.local_day(timezone.now())
+    now = now or timezone.now()
+    day = day or expo.local_day(now)
     counters = {row.place: row for row in Occupancy.objects.filter(expo=expo, day=day)}
     empty = Occupancy(inside=0, entries=0)
     on_site = counters.get("expo", empty)
@@ -83,6 +87,7 @@ def attendance(expo, day=None):
         {
             "id": session.pk,
             "title": session.title,
+            "room": session.room.name,
             "present": counters[f"session:{session.pk}"].inside,
             "capacity": session.seats,
         }
@@ -92,9 +97,70 @@ def attendance(expo, day=None):
         "day": day.isoformat(),
         "on_site": on_site.inside,
         "entries_today": on_site.entries,
+        "entries_by_hour": entries_by_hour(expo, day, on_site.entries, now=now),
         "halls": halls,
         "sessions": sessions,
     }
+
+
+_finished_hours = {}
+
+
+def entries_by_hour(expo, day, entries_today, *, now=None):
+    """Entries at the expo's gates in each local hour of ``day`` so far, as
+    ``[{"hour": "09:00", "entries": n}, ...]``.
+
+    Hours that are over never change, so they are counted from the check-in rows once
+    an hour and remembered; the hour under way is what the day's counter holds beyond
+    them, so it stays exact however often the dashboard asks."""
+    now = (now or timezone.now()).astimezone(expo.tz)
+    if expo.local_day(now) == day:
+        hour_started = now.replace(minute=0, second=0, microsecond=0)
+    else:  # a day that is over: every hour of it is finished
+        hour_started = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), expo.tz)
+    key = (expo.pk, day, hour_started)
+    finished = _finished_hours.get(key)
+    if finished is None:
+        start, _end = programme.day_bounds(expo, day)
+        rows = (
+            CheckIn.objects.filter(
+                expo=expo,
+                day=day,
+                result=CheckIn.Result.ENTERED,
+                scan_point__kind=ScanPoint.Kind.GATE,
+                scanned_at__gte=start,
+                scanned_at__lt=hour_started,
+            )
+            .annotate(hour=TruncHour("scanned_at", tzinfo=expo.tz))
+            .values_list("hour")
+            .annotate(entries=Count("pk"))
+        )
+        finished = {hour.astimezone(expo.tz).strftime("%H:00"): entries for hour, entries in rows}
+        if len(_finished_hours) > 256:  # an hour's old entries are never asked for again
+            _finished_hours.clear()
+        _finished_hours[key] = finished
+    series = [{"hour": hour, "entries": entries} for hour, entries in sorted(finished.items())]
+    if expo.local_day(now) == day:
+        under_way = entries_today - sum(finished.values())
+        series.append({"hour": hour_started.strftime("%H:00"), "entries": max(under_way, 0)})
+    return series
+
+
+def crowding(expo, day=None):
+    """How busy each hall is now, coarsely and without numbers: ``quiet`` below 60 % of
+    its safety capacity, ``busy`` below 90 %, then ``full``. Safe to show anyone."""
+    day = day or expo.local_day(timezone.now())
+    inside = dict(
+        Occupancy.objects.filter(expo=expo, day=day, place__startswith="hall:").values_list(
+            "place", "inside"
+        )
+    )
+    halls = []
+    for hall in expo.halls.order_by("name"):
+        share = inside.get(f"hall:{hall.pk}", 0) / hall.capacity if hall.capacity else 0
+        level = "quiet" if share < 0.6 else "busy" if share < 0.9 else "full"
+        halls.append({"slug": hall.slug, "name": hall.name, "level": level})
+    return {"day": day.isoformat(), "halls": halls}
 
 
 def scan_points(expo):

@@ -282,9 +282,26 @@ class CheckInAnswerSerializer(serializers.Serializer):
         }
 
 
+class HourlyEntriesSerializer(serializers.Serializer):
+    hour = serializers.CharField(help_text="Local time the hour starts, HH:00.")
+    entries = serializers.IntegerField()
+
+
 class AttendanceSerializer(serializers.Serializer):
     day = serializers.DateField()
     on_site = serializers.IntegerField()
     entries_today = serializers.IntegerField()
+    entries_by_hour = HourlyEntriesSerializer(many=True)
     halls = serializers.ListField(child=serializers.DictField())
     sessions = serializers.ListField(child=serializers.DictField())
+
+
+class HallCrowdingSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=["quiet", "busy", "full"])
+
+
+class CrowdingSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    halls = HallCrowdingSerializer(many=True)

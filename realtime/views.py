@@ -1,0 +1,33 @@
+"""The organiser's live dashboard page; its numbers arrive over the WebSocket."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from events.models import Expo
+from events.permissions import is_organiser
+from ticketing import selectors
+
+
+def live(request, expo_slug):
+    expo = get_object_or_404(Expo, slug=expo_slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_organiser(request.user, expo):
+        raise PermissionDenied
+    config = {
+        "socketPath": f"/ws/expos/{expo.slug}/attendance/",
+        "texts": {
+            "live": _("Live"),
+            "connecting": _("Connecting…"),
+            "reconnecting": _("Connection lost. Reconnecting…"),
+            "quiet": _("Room to spare"),
+            "nearlyFull": _("Nearly full"),
+            "full": _("Full"),
+            "noSessions": _("No session has anyone checked in yet."),
+            "chartLabel": _("Entries per hour today"),
+        },
+    }
+    context = {"expo": expo, "attendance": selectors.attendance(expo), "live_config": config}
+    return render(request, "realtime/live.html", context)

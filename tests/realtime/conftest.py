@@ -1,0 +1,14 @@
+import pytest
+
+from realtime import broadcast, feeds
+
+# The ticketing tests' fixtures: a running expo and season ticket holders.
+from tests.ticketing.conftest import future_expo, future_season, holders  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def fresh_broadcast():
+    """No notice held back, and no feed left running, from an earlier test."""
+    broadcast._last_sent.clear()
+    yield
+    assert not feeds._feeds, "a test left a live feed running"
