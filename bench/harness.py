@@ -67,26 +67,29 @@ def settle_database():
 @contextlib.contextmanager
 def served(workers):
     """The project under Gunicorn with ``workers`` sync workers on a free local port."""
+    with _serving(
+        ["gunicorn", "expo.wsgi:application", "--workers", str(workers), "--backlog", "2048"],
+        bind=lambda port: ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+    ) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def served_asgi():
+    """The project under one Uvicorn process (WebSockets and HTTP) on a free local port."""
+    with _serving(
+        ["uvicorn", "expo.asgi:application", "--backlog", "2048"],
+        bind=lambda port: ["--port", str(port), "--log-level", "warning"],
+    ) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def _serving(command, bind):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "expo.wsgi:application",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "2048",
-        ],
-        cwd=ROOT,
-    )
+    server = subprocess.Popen([sys.executable, "-m", *command, *bind(port)], cwd=ROOT)
     try:
         wait_until_serving(port)
         yield port
