@@ -1,0 +1,89 @@
+"""The organiser's live dashboard in a real browser, served over ASGI so that its
+WebSocket works: a check-in made meanwhile shows up without a reload, and a dropped
+connection is announced and healed."""
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from ticketing import services
+from ticketing.models import ScanPoint
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def asgi_server(port):
+    """The project's ASGI application under Uvicorn, in a thread of this process, so
+    that it shares the test database (also SQLite's in-memory one) and the in-memory
+    channel layer."""
+    from expo.asgi import application
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def organiser(future_expo):
+    user = get_user_model().objects.create_user("olle", password="pw-olle-123")
+    future_expo.organisers.add(user)
+    return user
+
+
+def test_the_dashboard_follows_check_ins_live(page, future_expo, holders, organiser):
+    gate = ScanPoint.objects.create(expo=future_expo, slug="north", name="North", kind="gate")
+    client = Client()
+    client.force_login(organiser)
+    port = free_port()
+    with asgi_server(port) as url:
+        page.context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
+        )
+        page.goto(f"{url}/expos/future/live/")
+        status = page.locator("#live-status")
+        page.wait_for_function("document.getElementById('live-status').dataset.state === 'live'")
+        assert status.inner_text() == "Live"
+        assert page.locator("#on-site").inner_text() == "0"
+
+        for ticket in holders[:3]:
+            services.check_in(ticket.code, gate, "in")
+        page.wait_for_function("document.getElementById('on-site').textContent === '3'")
+        assert page.locator("#entries-today").inner_text() == "3"
+        assert page.locator("#hourly-chart rect").count() == 1
+        assert page.locator("#chart-summary").inner_text().endswith(": 3")
+
+    # The server goes away: the page says so, in words, and keeps trying.
+    page.wait_for_function(
+        "document.getElementById('live-status').dataset.state === 'reconnecting'"
+    )
+    assert "Reconnecting" in status.inner_text()
+    services.check_in(holders[3].code, gate, "in")  # while the dashboard is cut off
+    with asgi_server(port):
+        page.wait_for_function("document.getElementById('on-site').textContent === '4'")
+        assert status.inner_text() == "Live"
