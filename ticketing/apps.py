@@ -7,4 +7,12 @@ class TicketingConfig(AppConfig):
     verbose_name = _("Tickets and check-in")
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the schema extension)
+        from events import extensions
+
+        from . import (
+            schema,  # noqa: F401  (registers the schema extension)
+            selectors,
+        )
+
+        extensions.seats_left = selectors.seats_left
+        extensions.hall_crowding = selectors.hall_crowding

@@ -44,6 +44,19 @@ def live_bookings(ticket):
     )
 
 
+def booked_sessions(order):
+    """The sessions the order's valid tickets have a seat in, as the programme lists them."""
+    return (
+        programme.programme(order.expo)
+        .filter(
+            bookings__ticket__order=order,
+            bookings__ticket__status=Ticket.Status.VALID,
+            bookings__status=SessionBooking.Status.BOOKED,
+        )
+        .distinct()
+    )
+
+
 def expo_tickets(expo, *, ticket_type=None, day=None, status=None):
     """The expo's tickets, optionally of one type, valid on one day, or in one status."""
     tickets = Ticket.objects.filter(expo=expo).select_related("ticket_type", "expo")
@@ -144,6 +157,22 @@ def entries_by_hour(expo, day, entries_today, *, now=None):
         under_way = entries_today - sum(finished.values())
         series.append({"hour": hour_started.strftime("%H:00"), "entries": max(under_way, 0)})
     return series
+
+
+def seats_left(sessions):
+    """Seats still free in each session that is booked in advance (one with its own
+    ``capacity``), by session id; a full session has 0."""
+    booked_ahead = [session for session in sessions if session.capacity is not None]
+    booked = dict(
+        SessionBooking.objects.filter(session__in=booked_ahead, status=SessionBooking.Status.BOOKED)
+        .values_list("session_id")
+        .annotate(n=Count("pk"))
+    )
+    return {s.pk: max(s.capacity - booked.get(s.pk, 0), 0) for s in booked_ahead}
+
+
+def hall_crowding(expo):
+    return {hall["slug"]: hall["level"] for hall in crowding(expo)["halls"]}
 
 
 def crowding(expo, day=None):

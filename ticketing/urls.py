@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{mine}tickets/<int:ticket_id>/book/<int:session_id>/", views.book, name="book"),
     path(f"{mine}tickets/<int:ticket_id>/cancel/", views.cancel_ticket, name="cancel-ticket"),
     path(f"{mine}tickets/<int:ticket_id>/badge.pdf", views.badge, name="badge"),
+    path(f"{mine}schedule.ics", views.my_schedule, name="my-schedule"),
     path(
         f"{mine}bookings/<int:booking_id>/cancel/",
         views.cancel_booking,

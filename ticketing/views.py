@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from events import exports
 from events.models import Expo, Session
 from events.permissions import is_organiser
 from expo.errors import Conflict, InvalidInput
@@ -341,6 +342,22 @@ def scanner(request, expo_slug, scan_point_slug):
         },
     }
     return render(request, "ticketing/scanner.html", context)
+
+
+def my_schedule(request, expo_slug, secret):
+    """The sessions the order has seats in, as iCalendar for the visitor's calendar."""
+    order = _order(expo_slug, secret)
+    calendar = exports.ical(
+        order.expo,
+        selectors.booked_sessions(order),
+        name=_("My sessions at %(expo)s") % {"expo": order.expo.name},
+        url_of=lambda session: request.build_absolute_uri(
+            reverse("events:session", args=[order.expo.slug, session.pk])
+        ),
+    )
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{order.expo.slug}-my-sessions.ics"'
+    return _private(response)
 
 
 def badge(request, expo_slug, secret, ticket_id):

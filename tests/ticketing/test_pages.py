@@ -162,7 +162,8 @@ def test_bad_input_shows_an_error_summary_and_writes_nothing(
     response = client.post(REGISTER, data)
     page = response.content.decode()
     assert response.status_code == 400
-    summary = page[page.index('<div class="error-summary"') : page.index("</ul>")]
+    start = page.index('<div class="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary
     assert f'<a href="#{anchor}">{message}' in summary
     # The same message next to the field, tied to it for screen readers.

@@ -1,0 +1,46 @@
+from django import forms
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import Session
+
+
+class ProgrammeFilterForm(forms.Form):
+    """The programme page's filters, all optional; an unknown value is a field error,
+    never a crash."""
+
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.Select)
+    view = forms.ChoiceField(
+        label=_("Show as"),
+        required=False,
+        choices=[("list", _("List")), ("grid", _("Rooms and times"))],
+    )
+    track = forms.ChoiceField(label=_("Track"), required=False)
+    conference = forms.ChoiceField(label=_("Conference"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Any"))] + list(settings.LANGUAGES)
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + list(Session.Kind.choices)
+    )
+    free_seats = forms.BooleanField(label=_("Only with free seats"), required=False)
+
+    def __init__(self, *args, expo, days, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].widget.choices = [
+            (day.isoformat(), date_format(day, "l j F")) for day in days
+        ]
+        self.days = days
+        self.fields["track"].choices = [("", _("Any"))] + [
+            (track.slug, track.name) for track in expo.tracks.order_by("name")
+        ]
+        self.fields["conference"].choices = [("", _("Any"))] + [
+            (conference.slug, conference.name) for conference in expo.conferences.all()
+        ]
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day is not None and day not in self.days:
+            raise forms.ValidationError(_("The expo is not open on that day."))
+        return day

@@ -1,0 +1,177 @@
+"""The public programme: the expo's home page, the programme by day, sessions,
+conferences and speakers, and the schedule exports. Anyone may read them."""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import exports, extensions, selectors
+from .forms import ProgrammeFilterForm
+from .models import Conference, Expo, Speaker
+
+
+def _expo(slug):
+    return get_object_or_404(Expo, slug=slug)
+
+
+def _with_seats_left(sessions):
+    """``sessions`` as a list, each with ``seats_left`` (``None`` when it is not booked
+    in advance)."""
+    sessions = list(sessions)
+    left = extensions.seats_left(sessions) if extensions.seats_left else {}
+    for session in sessions:
+        session.seats_left = left.get(session.pk)
+    return sessions
+
+
+def _open_days(expo):
+    return list(selectors.opening_windows(expo))
+
+
+def expo_home(request, expo_slug):
+    expo = _expo(expo_slug)
+    now = timezone.now()
+    today = expo.local_day(now)
+    windows = selectors.opening_windows(expo)
+    upcoming = list(
+        selectors.programme(expo).filter(end__gt=now).order_by("start", "room__name")[:40]
+    )
+    upcoming = _with_seats_left(upcoming)
+    on_now = [session for session in upcoming if session.start <= now]
+    next_up = [session for session in upcoming if session.start > now][:6]
+    crowding = extensions.hall_crowding(expo) if extensions.hall_crowding else {}
+    context = {
+        "expo": expo,
+        "today": today,
+        "today_hours": windows.get(today),
+        "is_running": expo.start_date <= today <= expo.end_date,
+        "on_now": on_now,
+        "next_up": next_up,
+        "halls": [
+            {"hall": hall, "crowding": crowding.get(hall.slug)}
+            for hall in expo.halls.order_by("name")
+        ],
+        "conferences": expo.conferences.all(),
+    }
+    return render(request, "events/expo_home.html", context)
+
+
+def programme(request, expo_slug):
+    expo = _expo(expo_slug)
+    days = _open_days(expo)
+    form = ProgrammeFilterForm(request.GET or None, expo=expo, days=days)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    today = expo.local_day(timezone.now())
+    day = filters.get("day") or (today if today in days else (days[0] if days else None))
+    sessions = selectors.sessions_on_day(expo, day) if day else selectors.programme(expo).none()
+    if filters.get("track"):
+        sessions = sessions.filter(track__slug=filters["track"])
+    if filters.get("conference"):
+        sessions = sessions.filter(conference__slug=filters["conference"])
+    if filters.get("language"):
+        sessions = sessions.filter(language=filters["language"])
+    if filters.get("kind"):
+        sessions = sessions.filter(kind=filters["kind"])
+    sessions = _with_seats_left(sessions)
+    if filters.get("free_seats"):
+        sessions = [s for s in sessions if s.seats_left is None or s.seats_left > 0]
+    view = filters.get("view") or "list"
+    context = {
+        "expo": expo,
+        "form": form,
+        "day": day,
+        "days": days,
+        "view": view,
+        "sessions": sessions,
+        "grid": _grid(sessions) if view == "grid" else None,
+    }
+    return render(request, "events/programme.html", context)
+
+
+def _grid(sessions):
+    """Rooms as columns and start times as rows: ``{"rooms": [...], "rows": [(start,
+    [sessions of each room starting then]), ...]}``."""
+    rooms = sorted({s.room for s in sessions}, key=lambda room: (room.hall.name, room.name))
+    starts = sorted({s.start for s in sessions})
+    cells = {(s.start, s.room_id): s for s in sessions}
+    rows = [(start, [cells.get((start, room.pk)) for room in rooms]) for start in starts]
+    return {"rooms": rooms, "rows": rows}
+
+
+def session_detail(request, expo_slug, session_id):
+    expo = _expo(expo_slug)
+    [session] = _with_seats_left([get_object_or_404(selectors.programme(expo), pk=session_id)])
+    context = {"expo": expo, "session": session}
+    return render(request, "events/session.html", context)
+
+
+def conference_detail(request, expo_slug, conference_slug):
+    expo = _expo(expo_slug)
+    conference = get_object_or_404(Conference, expo=expo, slug=conference_slug)
+    sessions = _with_seats_left(selectors.programme(expo).filter(conference=conference))
+    context = {
+        "expo": expo,
+        "conference": conference,
+        "sessions_by_day": selectors.sessions_by_day(expo, sessions),
+    }
+    return render(request, "events/conference.html", context)
+
+
+def speaker_detail(request, expo_slug, speaker_id):
+    expo = _expo(expo_slug)
+    speaker = get_object_or_404(Speaker, expo=expo, pk=speaker_id)
+    sessions = _with_seats_left(selectors.programme(expo).filter(speakers=speaker))
+    context = {"expo": expo, "speaker": speaker, "sessions": sessions}
+    return render(request, "events/speaker.html", context)
+
+
+def _session_url(request):
+    return lambda session: request.build_absolute_uri(
+        reverse("events:session", args=[session.expo.slug, session.pk])
+    )
+
+
+def schedule_ics(request, expo_slug):
+    """The whole programme as iCalendar, or one ``?day=``, ``?track=`` or ``?session=``."""
+    expo = _expo(expo_slug)
+    sessions = selectors.programme(expo)
+    name = expo.name
+    if day := request.GET.get("day"):
+        form = ProgrammeFilterForm({"day": day}, expo=expo, days=_open_days(expo))
+        if not form.is_valid():
+            raise Http404(form.errors["day"][0])
+        sessions = selectors.sessions_on_day(expo, form.cleaned_data["day"])
+        name = f"{expo.name} {day}"
+    if track := request.GET.get("track"):
+        sessions = sessions.filter(track__slug=track)
+        name = f"{expo.name}: {track}"
+    if session_id := request.GET.get("session"):
+        if not session_id.isdigit():
+            raise Http404
+        sessions = sessions.filter(pk=session_id)
+    response = HttpResponse(
+        exports.ical(expo, sessions, name=name, url_of=_session_url(request)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{expo.slug}.ics"'
+    return response
+
+
+def schedule_json(request, expo_slug):
+    expo = _expo(expo_slug)
+    sessions = selectors.programme(expo)
+    latest = max((s.pk for s in sessions), default=0)
+    document = exports.frab_schedule(
+        expo,
+        sessions,
+        base_url=request.build_absolute_uri("/"),
+        url_of=_session_url(request),
+        version=f"{sessions.count()}-{latest}",
+    )
+    return HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
