@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format browser
+.PHONY: run test lint format browser messages
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Expo needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -15,13 +15,26 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(INSTALLED)
+run: $(INSTALLED) messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED) browser
+test: $(INSTALLED) browser messages
 	$(BIN)/python -m pytest
+
+# The Swedish, Finnish and Danish catalogues are compiled with GNU gettext's msgfmt;
+# install it when it is missing and we can.
+messages: $(INSTALLED)
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing gettext to compile the translations"; \
+			apt-get update -q && apt-get install -y -q gettext; \
+		else \
+			echo "No msgfmt: pages stay in English (apt-get install gettext)"; exit 0; \
+		fi; \
+	fi; \
+	$(BIN)/python manage.py compilemessages --ignore '.venv' -v0
 
 # The browser tests drive Debian's chromium package; install it when it is missing.
 browser:
