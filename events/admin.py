@@ -22,6 +22,7 @@ from expo.errors import Conflict, InvalidInput
 from . import services
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
 from .selectors import organised_expos
+from .translations import TranslationsAdminMixin, translations_form
 
 
 class OrganiserScopeMixin:
@@ -96,7 +97,8 @@ class OpeningDayInline(OrganiserScopeMixin, admin.TabularInline):
 
 
 @admin.register(Expo)
-class ExpoAdmin(OrganiserScopeMixin, admin.ModelAdmin):
+class ExpoAdmin(TranslationsAdminMixin, OrganiserScopeMixin, admin.ModelAdmin):
+    form = translations_form(Expo)
     expo_path = "pk"
     list_display = ("name", "slug", "start_date", "end_date", "time_zone")
     search_fields = ("name", "slug")
@@ -185,7 +187,8 @@ class RoomAdmin(ExpoPartAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(ExpoPartAdmin):
+class TrackAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+    form = translations_form(Track)
     list_display = ("name", "slug", "expo", "colour")
     list_filter = (EXPO_FILTER,)
     search_fields = ("name", "slug")
@@ -195,7 +198,8 @@ class TrackAdmin(ExpoPartAdmin):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(ExpoPartAdmin):
+class ConferenceAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+    form = translations_form(Conference)
     list_display = ("name", "expo", "start_date", "end_date", "capacity")
     list_filter = (EXPO_FILTER,)
     search_fields = ("name", "slug")
@@ -205,7 +209,8 @@ class ConferenceAdmin(ExpoPartAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ExpoPartAdmin):
+class SpeakerAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+    form = translations_form(Speaker)
     list_display = ("name", "organisation", "email", "expo")
     list_filter = (EXPO_FILTER,)
     search_fields = ("name", "organisation", "email")
@@ -222,7 +227,7 @@ class OpeningDayAdmin(ExpoPartAdmin):
     list_select_related = ("expo",)
 
 
-class SessionAdminForm(forms.ModelForm):
+class SessionAdminForm(translations_form(Session)):
     """Checks a session against the programme's rules and shows a refusal as form errors."""
 
     class Meta:
@@ -273,7 +278,7 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(ExpoPartAdmin):
+class SessionAdmin(TranslationsAdminMixin, ExpoPartAdmin):
     form = SessionAdminForm
     list_display = (
         "title",

@@ -12,6 +12,7 @@ import uuid
 from django.utils import timezone
 
 from . import selectors
+from .translations import translated
 
 PRODUCT = "-//Expo//Programme//EN"
 # Stable identifiers for a session in any export, derived from its id.
@@ -75,14 +76,14 @@ def ical(expo, sessions, *, name, url_of):
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_utc(session.start)}",
             f"DTEND:{_utc(session.end)}",
-            f"SUMMARY:{_escape(session.title)}",
+            f"SUMMARY:{_escape(translated(session, 'title'))}",
             f"LOCATION:{_escape(place)}",
             f"URL:{url_of(session)}",
         ]
-        if session.abstract:
-            lines.append(f"DESCRIPTION:{_escape(session.abstract)}")
+        if abstract := translated(session, "abstract"):
+            lines.append(f"DESCRIPTION:{_escape(abstract)}")
         if session.track:
-            lines.append(f"CATEGORIES:{_escape(session.track.name)}")
+            lines.append(f"CATEGORIES:{_escape(translated(session.track, 'name'))}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
@@ -128,7 +129,7 @@ def frab_schedule(expo, sessions, *, base_url, url_of, version):
             "base_url": base_url,
             "conference": {
                 "acronym": expo.slug,
-                "title": expo.name,
+                "title": translated(expo, "name"),
                 "start": expo.start_date.isoformat(),
                 "end": expo.end_date.isoformat(),
                 "daysCount": len(expo.days),
@@ -155,16 +156,20 @@ def _frab_event(expo, session, url_of):
         "room": session.room.name,
         "slug": f"{expo.slug}-{session.pk}",
         "url": url_of(session),
-        "title": session.title,
+        "title": translated(session, "title"),
         "subtitle": "",
-        "track": session.track.name if session.track else None,
+        "track": translated(session.track, "name") if session.track else None,
         "type": session.kind,
         "language": session.language,
-        "abstract": session.abstract,
+        "abstract": translated(session, "abstract"),
         "description": "",
         "logo": None,
         "persons": [
-            {"id": speaker.pk, "public_name": speaker.name, "biography": speaker.biography}
+            {
+                "id": speaker.pk,
+                "public_name": speaker.name,
+                "biography": translated(speaker, "biography"),
+            }
             for speaker in session.speakers.all()
         ],
         "links": [],

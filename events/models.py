@@ -36,6 +36,21 @@ def validate_languages(value):
         )
 
 
+def validate_translations(value):
+    """``{language code: text}`` for the languages the site speaks."""
+    known = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give the texts as an object of language code to text."))
+    for code, text in value.items():
+        if code not in known:
+            raise ValidationError(
+                _("Unknown language: %(codes)s. Choose from %(known)s."),
+                params={"codes": code, "known": ", ".join(sorted(known))},
+            )
+        if not isinstance(text, str):
+            raise ValidationError(_("Each translation is a text."))
+
+
 def all_languages():
     return [code for code, _name in settings.LANGUAGES]
 
@@ -44,6 +59,15 @@ class Expo(models.Model):
     slug = models.SlugField(_("short name"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_translations = models.JSONField(
+        _("name in other languages"), default=dict, blank=True, validators=[validate_translations]
+    )
+    description_translations = models.JSONField(
+        _("description in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     time_zone = models.CharField(
@@ -182,6 +206,15 @@ class Track(models.Model):
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_translations = models.JSONField(
+        _("name in other languages"), default=dict, blank=True, validators=[validate_translations]
+    )
+    description_translations = models.JSONField(
+        _("description in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+    )
     colour = models.CharField(
         _("colour"), max_length=7, default="#1f5f8b", help_text=_("A hex colour such as #1f5f8b.")
     )
@@ -205,6 +238,15 @@ class Conference(models.Model):
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_translations = models.JSONField(
+        _("name in other languages"), default=dict, blank=True, validators=[validate_translations]
+    )
+    description_translations = models.JSONField(
+        _("description in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     capacity = models.PositiveIntegerField(
@@ -244,6 +286,12 @@ class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     biography = models.TextField(_("biography"), blank=True)
+    biography_translations = models.JSONField(
+        _("biography in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+    )
     email = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:
@@ -303,6 +351,15 @@ class Session(models.Model):
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=250)
     abstract = models.TextField(_("abstract"), blank=True)
+    title_translations = models.JSONField(
+        _("title in other languages"), default=dict, blank=True, validators=[validate_translations]
+    )
+    abstract_translations = models.JSONField(
+        _("abstract in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TALK)
     room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions")
     start = models.DateTimeField(_("starts"))

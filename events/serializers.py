@@ -72,19 +72,35 @@ class RoomSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSe
 class TrackSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = Track
-        fields = ["slug", "name", "description", "colour"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "colour",
+            "name_translations",
+            "description_translations",
+        ]
 
 
 class ConferenceSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = Conference
-        fields = ["slug", "name", "description", "start_date", "end_date", "capacity"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "start_date",
+            "end_date",
+            "capacity",
+            "name_translations",
+            "description_translations",
+        ]
 
 
 class SpeakerSerializer(ModelRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = Speaker
-        fields = ["id", "name", "organisation", "biography", "email"]
+        fields = ["id", "name", "organisation", "biography", "biography_translations", "email"]
         extra_kwargs = {"email": {"write_only": True}}
 
 
@@ -112,6 +128,8 @@ class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
             "slug",
             "name",
             "description",
+            "name_translations",
+            "description_translations",
             "start_date",
             "end_date",
             "time_zone",
@@ -166,6 +184,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "abstract",
+            "title_translations",
+            "abstract_translations",
             "kind",
             "room",
             "hall",

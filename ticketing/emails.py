@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from events.translations import translated
+
 from .models import SessionBooking
 
 
@@ -47,7 +49,7 @@ def send_order_confirmation(order, tickets=None):
             "manage_url": manage_url(order),
         }
         send_mail(
-            _("Your tickets to %(expo)s") % {"expo": order.expo.name},
+            _("Your tickets to %(expo)s") % {"expo": translated(order.expo, "name")},
             render_to_string("ticketing/email/order_confirmation.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [order.email],
@@ -68,7 +70,7 @@ def send_seat_freed(booking_id):
             "manage_url": manage_url(order),
         }
         send_mail(
-            _("You have a seat in “%(title)s”") % {"title": booking.session.title},
+            _("You have a seat in “%(title)s”") % {"title": translated(booking.session, "title")},
             render_to_string("ticketing/email/seat_freed.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [booking.ticket.holder_email],

@@ -7,6 +7,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from events import selectors as programme
+from events.translations import translated
 
 from . import admission, codes
 from .models import CheckIn, Occupancy, ScanPoint, SessionBooking, Ticket, TicketType
@@ -99,7 +100,7 @@ def attendance(expo, day=None, *, now=None):
     sessions = [
         {
             "id": session.pk,
-            "title": session.title,
+            "title": translated(session, "title"),
             "room": session.room.name,
             "present": counters[f"session:{session.pk}"].inside,
             "capacity": session.seats,
