@@ -8,16 +8,6 @@ import shutil
 
 import pytest
 
-# The ticketing tests' fixtures: a running expo, a workshop and season ticket holders.
-from tests.ticketing.conftest import (  # noqa: F401
-    future_day,
-    future_expo,
-    future_season,
-    holders,
-    workshop,
-    workshop_room,
-)
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",

@@ -5,9 +5,8 @@ import jsonschema
 import pytest
 
 from events.models import Conference, Hall, Room, Speaker, Track
-from tests.conftest import local
+from tests.conftest import add_session, attendee, local
 from tests.events.frab_schema import SCHEMA
-from tests.ticketing.conftest import add_session, attendee
 from ticketing import services
 
 pytestmark = pytest.mark.django_db

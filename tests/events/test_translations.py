@@ -6,7 +6,7 @@ from django.utils import translation
 
 from events.models import Hall, Room, Track
 from events.translations import translated, translations_form
-from tests.ticketing.conftest import add_session
+from tests.conftest import add_session
 
 pytestmark = pytest.mark.django_db
 

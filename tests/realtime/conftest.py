@@ -2,9 +2,6 @@ import pytest
 
 from realtime import broadcast, feeds
 
-# The ticketing tests' fixtures: a running expo and season ticket holders.
-from tests.ticketing.conftest import future_expo, future_season, holders  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def fresh_broadcast():

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.ticketing.conftest import attendee
+from tests.conftest import attendee
 from ticketing import services
 from ticketing.models import CheckIn, Quota, ScannerDevice, ScanPoint, Ticket, TicketType
 

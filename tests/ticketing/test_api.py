@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from tests.ticketing.conftest import attendee
+from tests.conftest import attendee
 from ticketing import codes, services
 from ticketing.models import Order, Quota, SessionBooking, Ticket, TicketType
 

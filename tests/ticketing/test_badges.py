@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from rest_framework.test import APIClient
 
 from events.models import OpeningDay
-from tests.ticketing.conftest import attendee
+from tests.conftest import attendee
 from ticketing import badges, services
 from ticketing.models import Order, Ticket, TicketType
 

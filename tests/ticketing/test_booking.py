@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from events.models import Conference
 from expo.errors import Conflict
-from tests.ticketing.conftest import add_session, attendee
+from tests.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import SessionBooking, TicketType
 

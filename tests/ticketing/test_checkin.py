@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from events.models import Conference, Hall
 from expo.errors import InvalidInput
-from tests.ticketing.conftest import add_session, attendee
+from tests.conftest import add_session, attendee
 from ticketing import lookups, services, signals
 from ticketing.models import CheckIn, Occupancy, ScannerDevice, ScanPoint, TicketType
 

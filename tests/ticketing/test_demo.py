@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Expo
-from tests.ticketing.conftest import attendee
+from tests.conftest import attendee
 from ticketing import admission, services
 from ticketing.models import CheckIn, ScannerDevice, ScanPoint, TicketType
 

@@ -10,8 +10,8 @@ from django.core import mail
 from django.test import Client
 
 from events.models import Conference, OpeningDay
+from tests.conftest import add_session, attendee
 from tests.e2e import conftest as e2e
-from tests.ticketing.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import Order, Quota, SessionBooking, Ticket, TicketType
 from ticketing.qr import qr_svg

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from events.models import OpeningDay
 from expo.errors import Conflict, InvalidInput
-from tests.ticketing.conftest import attendee
+from tests.conftest import attendee
 from ticketing import codes, services
 from ticketing.models import Order, Quota, Ticket, TicketType
 
