@@ -9,7 +9,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("events.api_urls")),
     path("api/v1/", include("ticketing.api_urls")),
+    path("api/v1/", include("exhibitors.api_urls")),
     path("", include("events.urls")),
     path("", include("ticketing.urls")),
     path("", include("realtime.urls")),
+    path("", include("exhibitors.urls")),
 ]

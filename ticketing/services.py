@@ -42,15 +42,17 @@ class Attendee:
 # Registration
 
 
-def register(expo, ticket_type, attendees, *, day=None, language="en"):
-    """Sell one ticket of ``ticket_type`` to each attendee in one order.
+def register(expo, ticket_type, attendees, *, day=None, language="en", handed_out=False):
+    """Sell one ticket of ``ticket_type`` to each attendee in one order. Ticket types that
+    are not sold to the public (exhibitor, speaker, press) are ``handed_out`` by
+    organisers and exhibitors only.
 
     Raises ``InvalidInput`` for bad input and ``Conflict`` (``not_on_sale``, ``sold_out``)
     when the rules refuse; nothing is written then. The confirmation e-mail leaves after
     the order is committed. The order's ``sold_tickets`` are its new tickets, in order.
     """
     attendees = list(attendees)
-    days = _check_registration(expo, ticket_type, attendees, day)
+    days = _check_registration(expo, ticket_type, attendees, day, handed_out)
     with transaction.atomic():
         _take_places(expo, ticket_type, days, len(attendees))
         order = Order.objects.create(expo=expo, email=attendees[0].email, language=language)
@@ -72,9 +74,9 @@ def register(expo, ticket_type, attendees, *, day=None, language="en"):
     return order
 
 
-def _check_registration(expo, ticket_type, attendees, day):
+def _check_registration(expo, ticket_type, attendees, day, handed_out):
     errors = {}
-    if ticket_type.expo_id != expo.pk or not ticket_type.is_public:
+    if ticket_type.expo_id != expo.pk or not (ticket_type.is_public or handed_out):
         errors["ticket_type"] = _("This ticket type is not sold here.")
     if not attendees:
         errors["attendees"] = _("Add at least one attendee.")
@@ -262,6 +264,13 @@ def save_ticket_type(ticket_type, *, halls=None):
 
 
 # Cancellation
+
+
+def stop_sharing_contact(ticket):
+    """The holder no longer shares name, e-mail and organisation with exhibitors: leads
+    already taken show them as anonymous from now on."""
+    Ticket.objects.filter(pk=ticket.pk).update(share_contact_with_exhibitors=False)
+    ticket.share_contact_with_exhibitors = False
 
 
 def cancel_ticket(ticket):

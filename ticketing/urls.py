@@ -15,6 +15,11 @@ urlpatterns = [
     path(f"{mine}tickets/<int:ticket_id>/badge.pdf", views.badge, name="badge"),
     path(f"{mine}schedule.ics", views.my_schedule, name="my-schedule"),
     path(
+        f"{mine}tickets/<int:ticket_id>/stop-sharing/",
+        views.stop_sharing,
+        name="stop-sharing",
+    ),
+    path(
         f"{mine}bookings/<int:booking_id>/cancel/",
         views.cancel_booking,
         name="cancel-booking",

@@ -15,7 +15,7 @@ from events.models import Expo, Session
 from events.permissions import is_organiser
 from expo.errors import Conflict, InvalidInput
 
-from . import admission, badges, selectors, services
+from . import admission, badges, extensions, selectors, services
 from .forms import MOST_ATTENDEE_ROWS, AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
 from .models import CheckIn, Order, ScanPoint, SessionBooking
 from .qr import qr_svg
@@ -221,6 +221,9 @@ def my_tickets(request, expo_slug, secret):
                     for booking in bookings
                 ],
                 "bookable": _bookable(ticket, booked_ids, open_days),
+                "scanned_by": extensions.exhibitors_who_scanned(ticket)
+                if extensions.exhibitors_who_scanned
+                else [],
             }
         )
     context = {"order": order, "expo": order.expo, "tickets": tickets}
@@ -342,6 +345,20 @@ def scanner(request, expo_slug, scan_point_slug):
         },
     }
     return render(request, "ticketing/scanner.html", context)
+
+
+@require_POST
+def stop_sharing(request, expo_slug, secret, ticket_id):
+    """The visitor withdraws their consent to share contact details with exhibitors."""
+    order = _order(expo_slug, secret)
+    ticket = get_object_or_404(order.tickets, pk=ticket_id)
+    services.stop_sharing_contact(ticket)
+    messages.success(
+        request,
+        _("Exhibitors no longer see the contact details of %(name)s.")
+        % {"name": ticket.holder_name},
+    )
+    return _private(redirect("ticketing:my-tickets", expo_slug=expo_slug, secret=secret))
 
 
 def my_schedule(request, expo_slug, secret):

@@ -7,7 +7,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from events.models import Conference, Hall, Room, Speaker, Track
-from tests.ticketing.conftest import add_session, attendee
+from exhibitors import services as exhibitors
+from exhibitors.models import Booth, Exhibitor
+from tests.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import ScanPoint
 
@@ -32,7 +34,15 @@ def site(future_expo, future_season):
     ScanPoint.objects.create(expo=future_expo, slug="north", name="North gate", kind="gate")
     order = services.register(future_expo, future_season, [attendee()])
     services.book_session(order.tickets.get(), session)
+    exhibitor = Exhibitor.objects.create(
+        expo=future_expo, name="Acme Stad AB", tagline="Smarta gator", website="https://a.se"
+    )
+    booth = Booth.objects.create(expo=future_expo, hall=hall, code="A1", x=1, y=1, width=3, depth=3)
+    exhibitors.give_booth(booth, exhibitor)
     return {
+        "exhibitors": "/expos/future/exhibitors/",
+        "exhibitor": f"/expos/future/exhibitors/{exhibitor.pk}/",
+        "floor plan": f"/expos/future/halls/a/plan/?highlight={exhibitor.pk}",
         "home": "/expos/future/",
         "programme": f"/expos/future/programme/?day={day.isoformat()}",
         "programme grid": f"/expos/future/programme/?day={day.isoformat()}&view=grid",

@@ -1,0 +1,241 @@
+"""The exhibitors part of the v1 API: exhibitors, booths, staff and leads."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events.api import ExpoInURLMixin
+from events.permissions import IsOrganiserOrReadOnly, is_organiser
+
+from . import selectors, services
+from .csv_export import leads_csv
+from .models import Booth, Exhibitor, Member
+from .permissions import MayManageOrReadOnly, is_staff_of
+from .serializers import (
+    BoothSerializer,
+    ExhibitorSerializer,
+    LeadRequestSerializer,
+    LeadSerializer,
+    MemberRequestSerializer,
+    MemberSerializer,
+)
+
+
+def _refuse(request, message):
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    raise PermissionDenied(message)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("search", str, description="in name, tagline and description"),
+        OpenApiParameter("theme", str, description="track slug"),
+        OpenApiParameter("hall", str, description="hall slug"),
+        OpenApiParameter("day", str, description="exhibiting on this day, YYYY-MM-DD"),
+    ]
+)
+class ExhibitorListView(ExpoInURLMixin, generics.ListCreateAPIView):
+    """Anyone lists; organisers add exhibitors."""
+
+    serializer_class = ExhibitorSerializer
+    permission_classes = [IsOrganiserOrReadOnly]
+
+    def get_queryset(self):
+        query = self.request.query_params
+        return selectors.directory(
+            self.expo,
+            search=query.get("search", "").strip(),
+            theme=query.get("theme"),
+            hall=query.get("hall"),
+            day=_day(query.get("day")),
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "expo": self.expo}
+
+    def perform_create(self, serializer):
+        themes = serializer.validated_data.pop("themes", None)
+        serializer.instance = services.save_exhibitor(
+            Exhibitor(expo=self.expo, **serializer.validated_data), themes=themes
+        )
+
+
+def _day(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise ValidationError({"day": [_("Give the day as YYYY-MM-DD.")]}) from None
+
+
+class ExhibitorDetailView(generics.RetrieveUpdateAPIView):
+    """Anyone reads; organisers and the exhibitor's own staff change it."""
+
+    serializer_class = ExhibitorSerializer
+    permission_classes = [MayManageOrReadOnly]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Exhibitor.objects.select_related("expo").prefetch_related(
+            "themes", "booth_days__booth__hall"
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "pk" in self.kwargs:
+            context["expo"] = get_object_or_404(Exhibitor, pk=self.kwargs["pk"]).expo
+        return context
+
+    def perform_update(self, serializer):
+        exhibitor = serializer.instance
+        themes = serializer.validated_data.pop("themes", None)
+        for name, value in serializer.validated_data.items():
+            setattr(exhibitor, name, value)
+        services.save_exhibitor(exhibitor, themes=themes)
+
+
+class BoothListView(ExpoInURLMixin, generics.ListCreateAPIView):
+    """Anyone lists the booths; organisers add them, given to an exhibitor on days (every
+    day when ``days`` is omitted)."""
+
+    serializer_class = BoothSerializer
+    permission_classes = [IsOrganiserOrReadOnly]
+
+    def get_queryset(self):
+        return (
+            Booth.objects.filter(expo=self.expo)
+            .select_related("hall")
+            .prefetch_related("booth_days")
+            .order_by("hall__name", "code")
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "expo": self.expo}
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        exhibitor, days = data.pop("exhibitor", None), data.pop("days", None)
+        with transaction.atomic():
+            booth = services.save_booth(Booth(expo=self.expo, **data))
+            if exhibitor is not None:
+                services.give_booth(booth, exhibitor, days)
+        serializer.instance = booth
+
+
+class BoothDetailView(generics.RetrieveUpdateAPIView):
+    """Organisers move a booth or give it to an exhibitor (``exhibitor`` and ``days``)."""
+
+    serializer_class = BoothSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+    queryset = Booth.objects.select_related("hall", "expo").prefetch_related("booth_days")
+
+    def get_expo(self):
+        return get_object_or_404(Booth, pk=self.kwargs["pk"]).expo
+
+    permission_classes = [IsOrganiserOrReadOnly]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "expo": self.get_expo()}
+
+    def perform_update(self, serializer):
+        booth = serializer.instance
+        data = serializer.validated_data
+        exhibitor, days = data.pop("exhibitor", None), data.pop("days", None)
+        with transaction.atomic():
+            for name, value in data.items():
+                setattr(booth, name, value)
+            services.save_booth(booth)
+            if exhibitor is not None:
+                services.give_booth(booth, exhibitor, days)
+
+
+class ExhibitorScopedView(APIView):
+    """Views under ``/api/v1/exhibitors/{id}/`` for its staff (and, where said, the
+    organisers)."""
+
+    organisers_too = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.exhibitor = get_object_or_404(
+            Exhibitor.objects.select_related("expo"), pk=kwargs["pk"]
+        )
+        allowed = is_staff_of(request.user, self.exhibitor) or (
+            self.organisers_too and is_organiser(request.user, self.exhibitor.expo)
+        )
+        if not allowed:
+            _refuse(request, _("Only this exhibitor's staff may do this."))
+
+
+class MembersView(ExhibitorScopedView):
+    @extend_schema(responses=MemberSerializer(many=True), summary="The exhibitor's staff")
+    def get(self, request, pk):
+        return Response(MemberSerializer(selectors.members(self.exhibitor), many=True).data)
+
+    @extend_schema(
+        request=MemberRequestSerializer,
+        responses={201: MemberSerializer},
+        summary="Add a staff member (made if new), with a staff badge",
+    )
+    def post(self, request, pk):
+        body = MemberRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = services.add_member(self.exhibitor, **body.validated_data)
+        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(ExhibitorScopedView):
+    @extend_schema(responses={204: None}, summary="Take a member off the staff")
+    def delete(self, request, pk, member_id):
+        member = get_object_or_404(Member, pk=member_id, exhibitor=self.exhibitor)
+        services.remove_member(member)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LeadsView(ExhibitorScopedView):
+    organisers_too = False  # leads are the exhibitor's own
+
+    @extend_schema(responses=LeadSerializer(many=True), summary="The exhibitor's leads")
+    def get(self, request, pk):
+        return Response(LeadSerializer(selectors.leads(self.exhibitor), many=True).data)
+
+    @extend_schema(
+        request=LeadRequestSerializer,
+        responses={201: LeadSerializer, 200: LeadSerializer},
+        summary="Scan a visitor's badge at the booth",
+    )
+    def post(self, request, pk):
+        body = LeadRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lead, created = services.capture_lead(
+            self.exhibitor,
+            body.validated_data["code"],
+            user=request.user,
+            note=body.validated_data.get("note", ""),
+            rating=body.validated_data.get("rating"),
+        )
+        return Response(
+            LeadSerializer(lead).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class LeadsCsvView(ExhibitorScopedView):
+    organisers_too = False
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, summary="Leads as CSV")
+    def get(self, request, pk):
+        response = HttpResponse(
+            leads_csv(selectors.leads(self.exhibitor)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="leads-{self.exhibitor.pk}.csv"'
+        return response

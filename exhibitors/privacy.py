@@ -1,0 +1,34 @@
+"""Leads in a person's export and erasure (see ticketing/privacy.py)."""
+
+from ticketing import privacy
+
+from .models import Lead, Member
+
+
+@privacy.section("leads")
+def _leads(email):
+    """The exhibitors who scanned the person's badges."""
+    leads = Lead.objects.filter(ticket__holder_email__iexact=email).select_related("exhibitor")
+    return [
+        {
+            "exhibitor": lead.exhibitor.name,
+            "ticket": lead.ticket_id,
+            "scanned_at": lead.scanned_at.isoformat(),
+            "note": lead.note,
+            "rating": lead.rating,
+            "contact_shared": lead.consented,
+        }
+        for lead in leads
+    ]
+
+
+@privacy.section("exhibitor staff")
+def _memberships(email):
+    members = Member.objects.filter(user__email__iexact=email).select_related("exhibitor", "user")
+    return [{"exhibitor": m.exhibitor.name, "username": m.user.username} for m in members]
+
+
+@privacy.eraser("leads")
+def _erase_leads(email):
+    """Exhibitors' notes can describe the person: they go; the lead stays, anonymous."""
+    return Lead.objects.filter(ticket__holder_email__iexact=email).update(note="", rating=None)

@@ -1,0 +1,243 @@
+"""Rules of exhibitors: booths given for days, staff with badges, leads, imports."""
+
+import datetime as dt
+import io
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from events import selectors as programme
+from expo.errors import Conflict, InvalidInput
+from ticketing import selectors as ticketing_selectors
+from ticketing import services as ticketing
+from ticketing.models import TicketType
+
+from .models import Booth, BoothDay, Lead, Member
+
+LOGO_SIZE = 512  # pixels, the longer side
+LOGO_MAX_BYTES = 5 * 2**20
+
+
+def save_exhibitor(exhibitor, *, themes=None):
+    """Create or change an exhibitor after its own checks."""
+    try:
+        exhibitor.full_clean()
+    except ValidationError as error:
+        raise InvalidInput(error.message_dict) from error
+    _check_days(exhibitor.expo, exhibitor.days)
+    with transaction.atomic():
+        exhibitor.save()
+        if themes is not None:
+            foreign = [track for track in themes if track.expo_id != exhibitor.expo_id]
+            if foreign:
+                raise InvalidInput({"themes": _("Themes must be tracks of the same expo.")})
+            exhibitor.themes.set(themes)
+    return exhibitor
+
+
+def _check_days(expo, days):
+    if not isinstance(days, list):
+        raise InvalidInput({"days": _("Give the days as a list of YYYY-MM-DD.")})
+    for value in days:
+        try:
+            day = (
+                value
+                if hasattr(value, "isoformat")
+                else __import__("datetime").date.fromisoformat(value)
+            )
+        except (TypeError, ValueError):
+            raise InvalidInput(
+                {"days": _("“%(value)s” is not a day.") % {"value": value}}
+            ) from None
+        if not expo.start_date <= day <= expo.end_date:
+            raise InvalidInput({"days": _("%(day)s is not one of the expo's days.") % {"day": day}})
+
+
+def resized_logo(upload):
+    """A logo upload checked to be an image and scaled down to ``LOGO_SIZE`` pixels, as
+    PNG. Raises ``InvalidInput`` on the ``logo`` field otherwise."""
+    if upload.size > LOGO_MAX_BYTES:
+        raise InvalidInput({"logo": _("The logo may be at most 5 MB.")})
+    try:
+        image = Image.open(upload)
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")}) from None
+    if image.format not in {"PNG", "JPEG", "WEBP"}:
+        raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")})
+    image.thumbnail((LOGO_SIZE, LOGO_SIZE))
+    if image.mode not in {"RGB", "RGBA"}:
+        image = image.convert("RGBA")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
+
+
+def save_booth(booth):
+    try:
+        # Uniqueness is left to the database, so that a taken code is a conflict.
+        booth.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise InvalidInput(error.message_dict) from error
+    if booth.hall.expo_id != booth.expo_id:
+        raise InvalidInput({"hall": _("The hall is not in this expo.")})
+    try:
+        with transaction.atomic():
+            booth.save()
+    except IntegrityError:
+        raise Conflict(
+            _("Hall %(hall)s already has a booth %(code)s.")
+            % {"hall": booth.hall.name, "code": booth.code},
+            code="booth_code_taken",
+        ) from None
+    return booth
+
+
+def give_booth(booth, exhibitor, days=None):
+    """Give ``booth`` to ``exhibitor`` on ``days`` (every day of the expo when omitted).
+    Refused with ``Conflict`` (``booth_taken``) when another exhibitor has it on one of
+    them; nothing is written then."""
+    if exhibitor.expo_id != booth.expo_id:
+        raise InvalidInput({"exhibitor": _("The exhibitor is not in this expo.")})
+    expo = booth.expo
+    days = sorted(set(days)) if days else list(expo.days)
+    _check_days(expo, days)
+    try:
+        with transaction.atomic():
+            Booth.objects.select_for_update().get(pk=booth.pk)
+            taken = (
+                BoothDay.objects.filter(booth=booth, day__in=days)
+                .exclude(exhibitor=exhibitor)
+                .select_related("exhibitor")
+                .first()
+            )
+            if taken is not None:
+                raise Conflict(
+                    _("Booth %(booth)s is given to %(exhibitor)s on %(day)s.")
+                    % {"booth": booth.code, "exhibitor": taken.exhibitor.name, "day": taken.day},
+                    code="booth_taken",
+                )
+            have = set(
+                BoothDay.objects.filter(booth=booth, exhibitor=exhibitor).values_list(
+                    "day", flat=True
+                )
+            )
+            BoothDay.objects.bulk_create(
+                BoothDay(booth=booth, exhibitor=exhibitor, day=day)
+                for day in days
+                if day not in have
+            )
+    except IntegrityError:  # a concurrent request took a day first
+        raise Conflict(
+            _("Booth %(booth)s was just given to someone else.") % {"booth": booth.code},
+            code="booth_taken",
+        ) from None
+
+
+def staff_ticket_type(expo):
+    ticket_type, _created = TicketType.objects.get_or_create(
+        expo=expo,
+        slug="exhibitor-staff",
+        defaults={
+            "name": _("Exhibitor staff"),
+            "kind": TicketType.Kind.EXHIBITOR,
+            "max_per_order": 1,
+        },
+    )
+    return ticket_type
+
+
+def add_member(exhibitor, *, username, email, name):
+    """Make (or find) the user and add them to the exhibitor's staff with a staff badge
+    (an exhibitor ticket). Returns the member."""
+    errors = {}
+    if not username or len(username) > 150:
+        errors["username"] = _("Give a user name of at most 150 characters.")
+    if not name or not name.strip():
+        errors["name"] = _("Give the staff member's name.")
+    if errors:
+        raise InvalidInput(errors)
+    users = get_user_model().objects
+    with transaction.atomic():
+        user = users.filter(username=username).first()
+        if user is None:
+            try:
+                validate_email(email or "")
+            except ValidationError:
+                raise InvalidInput({"email": _("Enter a valid e-mail address.")}) from None
+            first, _space, last = name.strip().partition(" ")
+            user = users.create_user(username, email=email, first_name=first, last_name=last)
+        if Member.objects.filter(exhibitor=exhibitor, user=user).exists():
+            raise Conflict(
+                _("%(name)s is already on the staff.") % {"name": username}, code="already_staff"
+            )
+        order = ticketing.register(
+            exhibitor.expo,
+            staff_ticket_type(exhibitor.expo),
+            [
+                ticketing.Attendee(
+                    name.strip(), email or user.email or f"{username}@invalid", exhibitor.name
+                )
+            ],
+            handed_out=True,
+        )
+        return Member.objects.create(exhibitor=exhibitor, user=user, ticket=order.sold_tickets[0])
+
+
+def remove_member(member):
+    """Take a member off the staff; their staff badge is cancelled."""
+    with transaction.atomic():
+        if member.ticket is not None and member.ticket.is_valid:
+            ticketing.cancel_ticket(member.ticket)
+        member.delete()
+
+
+def capture_lead(exhibitor, code, *, user, note="", rating=None):
+    """Record the visitor whose badge ``code`` is, for ``exhibitor``: once per ticket.
+    Returns ``(lead, created)``; a second scan of the same badge returns the first lead
+    (its note extended). A code that is not a valid ticket of the expo is bad input."""
+    ticket = ticketing_selectors.find_ticket_by_code(code or "", exhibitor.expo)
+    if ticket is None or not ticket.is_valid:
+        raise InvalidInput({"code": _("This is not a valid badge of this expo.")})
+    if rating is not None and not 1 <= rating <= 5:
+        raise InvalidInput({"rating": _("Rate from 1 to 5.")})
+    if len(note or "") > 2000:
+        raise InvalidInput({"note": _("At most 2000 characters.")})
+    with transaction.atomic():
+        lead, created = Lead.objects.select_for_update().get_or_create(
+            exhibitor=exhibitor,
+            ticket=ticket,
+            defaults={
+                "scanned_by": user,
+                "scanned_at": timezone.now(),
+                "note": note or "",
+                "rating": rating,
+            },
+        )
+        if not created and (note or rating):
+            if note:
+                lead.note = f"{lead.note}\n{note}".strip()
+            if rating:
+                lead.rating = rating
+            lead.save(update_fields=["note", "rating"])
+    return lead, created
+
+
+def withdraw_consent(ticket):
+    """The visitor no longer shares their contact details with exhibitors: leads already
+    taken become anonymous too."""
+    ticket.share_contact_with_exhibitors = False
+    ticket.save(update_fields=["share_contact_with_exhibitors"])
+
+
+def days_of(exhibitor):
+    """The days an exhibitor exhibits: its own list, else every open day."""
+    if exhibitor.days:
+        return [dt.date.fromisoformat(day) for day in exhibitor.days]
+    return list(programme.opening_windows(exhibitor.expo))

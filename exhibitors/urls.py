@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exhibitors"
+
+urlpatterns = [
+    path("portal/", views.portal, name="portal"),
+    path("portal/<int:pk>/", views.portal_exhibitor, name="portal-exhibitor"),
+    path(
+        "portal/<int:pk>/staff/<int:member_id>/remove/",
+        views.remove_member,
+        name="remove-member",
+    ),
+    path("portal/<int:pk>/scan/", views.scan, name="scan"),
+    path("portal/<int:pk>/leads.csv", views.export_leads, name="leads-csv"),
+    path("expos/<slug:expo_slug>/exhibitors/", views.directory, name="directory"),
+    path("expos/<slug:expo_slug>/exhibitors/<int:pk>/", views.exhibitor_page, name="exhibitor"),
+    path("expos/<slug:expo_slug>/halls/<slug:hall_slug>/plan/", views.floor_plan, name="plan"),
+]

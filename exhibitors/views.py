@@ -1,0 +1,224 @@
+"""The exhibitor portal (``/portal/``) for exhibitors' staff, and the public exhibitor
+directory, exhibitor pages and floor plans."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events import selectors as programme
+from events.models import Expo, Hall, Session
+from events.permissions import is_organiser
+from expo.errors import Conflict, InvalidInput
+
+from . import selectors, services
+from .csv_export import leads_csv
+from .forms import DirectoryFilterForm, LeadScanForm, MemberForm, ProfileForm
+from .models import BoothDay, Exhibitor, Member
+from .permissions import is_staff_of, may_manage
+
+
+def _managed(request, pk):
+    exhibitor = get_object_or_404(Exhibitor.objects.select_related("expo"), pk=pk)
+    if not may_manage(request.user, exhibitor):
+        raise PermissionDenied
+    return exhibitor
+
+
+def _staffed(request, pk):
+    exhibitor = get_object_or_404(Exhibitor.objects.select_related("expo"), pk=pk)
+    if not is_staff_of(request.user, exhibitor):
+        raise PermissionDenied
+    return exhibitor
+
+
+def _add_errors(form, error):
+    for field, message in error.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def portal(request):
+    exhibitors = list(selectors.memberships(request.user))
+    if len(exhibitors) == 1:
+        return redirect("exhibitors:portal-exhibitor", pk=exhibitors[0].pk)
+    return render(request, "exhibitors/portal_list.html", {"exhibitors": exhibitors})
+
+
+@login_required
+def portal_exhibitor(request, pk):
+    exhibitor = _managed(request, pk)
+    profile = ProfileForm(instance=exhibitor)
+    member_form = MemberForm()
+    status = 200
+    if request.method == "POST" and "save_profile" in request.POST:
+        profile = ProfileForm(request.POST, request.FILES, instance=exhibitor)
+        if profile.is_valid():
+            try:
+                updated = profile.save(commit=False)
+                if upload := profile.cleaned_data.get("logo_upload"):
+                    updated.logo = services.resized_logo(upload)
+                services.save_exhibitor(updated, themes=list(profile.cleaned_data["themes"]))
+                messages.success(request, _("The profile is saved."))
+                return redirect("exhibitors:portal-exhibitor", pk=pk)
+            except InvalidInput as error:
+                _add_errors(profile, error)
+        status = 400
+    elif request.method == "POST" and "add_member" in request.POST:
+        member_form = MemberForm(request.POST)
+        if member_form.is_valid():
+            try:
+                member = services.add_member(exhibitor, **member_form.cleaned_data)
+                messages.success(
+                    request,
+                    _("%(name)s is on the staff, with a staff badge.")
+                    % {"name": member.user.get_full_name() or member.user.username},
+                )
+                return redirect("exhibitors:portal-exhibitor", pk=pk)
+            except InvalidInput as error:
+                _add_errors(member_form, error)
+            except Conflict as conflict:
+                member_form.add_error("username", str(conflict.message))
+        status = 400
+    context = {
+        "expo": exhibitor.expo,
+        "exhibitor": exhibitor,
+        "profile": profile,
+        "member_form": member_form,
+        "members": selectors.members(exhibitor),
+        "is_staff": is_staff_of(request.user, exhibitor),
+        "leads": selectors.leads(exhibitor)[:200] if is_staff_of(request.user, exhibitor) else None,
+    }
+    return render(request, "exhibitors/portal.html", context, status=status)
+
+
+@login_required
+@require_POST
+def remove_member(request, pk, member_id):
+    exhibitor = _managed(request, pk)
+    member = get_object_or_404(Member, pk=member_id, exhibitor=exhibitor)
+    services.remove_member(member)
+    messages.success(request, _("%(name)s is off the staff.") % {"name": member.user.username})
+    return redirect("exhibitors:portal-exhibitor", pk=pk)
+
+
+@login_required
+def scan(request, pk):
+    """Scan visitors' badges at the booth: a keyboard-wedge scanner types the code and
+    presses Enter, which sends the form."""
+    exhibitor = _staffed(request, pk)
+    form = LeadScanForm()
+    result = None
+    if request.method == "POST":
+        form = LeadScanForm(request.POST)
+        if form.is_valid():
+            try:
+                lead, created = services.capture_lead(
+                    exhibitor,
+                    form.cleaned_data["code"].strip(),
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                    rating=form.cleaned_data["rating"],
+                )
+                result = {"lead": lead, "created": created}
+                form = LeadScanForm()
+            except InvalidInput as error:
+                _add_errors(form, error)
+    context = {"expo": exhibitor.expo, "exhibitor": exhibitor, "form": form, "result": result}
+    return render(request, "exhibitors/scan.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def export_leads(request, pk):
+    exhibitor = _staffed(request, pk)
+    response = HttpResponse(
+        leads_csv(selectors.leads(exhibitor)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="leads-{exhibitor.pk}.csv"'
+    return response
+
+
+def directory(request, expo_slug):
+    expo = get_object_or_404(Expo, slug=expo_slug)
+    days = list(programme.opening_windows(expo))
+    form = DirectoryFilterForm(request.GET or None, expo=expo, days=days)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    exhibitors = list(
+        selectors.directory(
+            expo,
+            search=filters.get("search", "").strip(),
+            theme=filters.get("theme") or None,
+            hall=filters.get("hall") or None,
+            day=filters.get("day"),
+        )
+    )
+    for exhibitor in exhibitors:
+        exhibitor.booth_list = selectors.booths_of(exhibitor)
+    context = {"expo": expo, "form": form, "exhibitors": exhibitors}
+    return render(request, "exhibitors/directory.html", context)
+
+
+def exhibitor_page(request, expo_slug, pk):
+    expo = get_object_or_404(Expo, slug=expo_slug)
+    exhibitor = get_object_or_404(
+        Exhibitor.objects.prefetch_related(
+            "themes",
+            Prefetch("booth_days", queryset=BoothDay.objects.select_related("booth__hall")),
+            Prefetch("sessions", queryset=Session.objects.select_related("room__hall", "expo")),
+        ),
+        expo=expo,
+        pk=pk,
+    )
+    context = {
+        "expo": expo,
+        "exhibitor": exhibitor,
+        "booths": selectors.booths_of(exhibitor),
+        "sessions": exhibitor.sessions.all(),
+        "organiser": is_organiser(request.user, expo),
+    }
+    return render(request, "exhibitors/exhibitor.html", context)
+
+
+def floor_plan(request, expo_slug, hall_slug):
+    """The hall's booths as labelled rectangles on an SVG plan, each linked to its
+    exhibitor; ``?highlight=<exhibitor id>`` marks one, ``?day=`` picks the day."""
+    expo = get_object_or_404(Expo, slug=expo_slug)
+    hall = get_object_or_404(Hall, expo=expo, slug=hall_slug)
+    day = programme_day(request.GET.get("day"), expo)
+    booths = selectors.floor_plan(hall, day)
+    highlight = request.GET.get("highlight", "")
+    width = max([float(booth.x + booth.width) for booth, _holder in booths] or [10]) + 2
+    depth = max([float(booth.y + booth.depth) for booth, _holder in booths] or [10]) + 2
+    context = {
+        "expo": expo,
+        "hall": hall,
+        "day": day,
+        "booths": [
+            {
+                "booth": booth,
+                "exhibitor": holder,
+                "highlighted": holder is not None and str(holder.pk) == highlight,
+                "cx": float(booth.x + booth.width / 2),
+                "cy": float(booth.y + booth.depth / 2),
+            }
+            for booth, holder in booths
+        ],
+        "width": width,
+        "depth": depth,
+    }
+    return render(request, "exhibitors/floor_plan.html", context)
+
+
+def programme_day(value, expo):
+    """The day ``?day=`` names, if it is one of the expo's days."""
+    try:
+        day = dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return day if day and expo.start_date <= day <= expo.end_date else None

@@ -1,0 +1,90 @@
+"""Who may do what with an exhibitor: organiser, its own staff, another exhibitor's
+staff, a signed-in visitor and anyone, for each action, through the API and the portal."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from exhibitors import services
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["organiser", "own staff", "other staff", "visitor", "anonymous"]
+
+
+def client_as(people, role):
+    client = APIClient()
+    if people[role] is not None:
+        client.force_login(people[role])
+    return client
+
+
+def allowed(status):
+    return status < 400
+
+
+# action -> (how to do it, the roles allowed)
+MATRIX = {
+    "read the profile": (lambda c, e, t: c.get(f"/api/v1/exhibitors/{e.pk}/"), set(ROLES)),
+    "change the profile": (
+        lambda c, e, t: c.patch(f"/api/v1/exhibitors/{e.pk}/", {"tagline": "Ny"}, format="json"),
+        {"organiser", "own staff"},
+    ),
+    "list the staff": (
+        lambda c, e, t: c.get(f"/api/v1/exhibitors/{e.pk}/members/"),
+        {"organiser", "own staff"},
+    ),
+    "add staff": (
+        lambda c, e, t: c.post(
+            f"/api/v1/exhibitors/{e.pk}/members/",
+            {"username": "new-one", "email": "n@x.se", "name": "Ny Person"},
+            format="json",
+        ),
+        {"organiser", "own staff"},
+    ),
+    "scan a lead": (
+        lambda c, e, t: c.post(
+            f"/api/v1/exhibitors/{e.pk}/leads/", {"code": t.code}, format="json"
+        ),
+        {"own staff"},
+    ),
+    "read the leads": (lambda c, e, t: c.get(f"/api/v1/exhibitors/{e.pk}/leads/"), {"own staff"}),
+    "export the leads": (
+        lambda c, e, t: c.get(f"/api/v1/exhibitors/{e.pk}/leads.csv"),
+        {"own staff"},
+    ),
+    "open the portal page": (lambda c, e, t: c.get(f"/portal/{e.pk}/"), {"organiser", "own staff"}),
+    "open the portal scanner": (lambda c, e, t: c.get(f"/portal/{e.pk}/scan/"), {"own staff"}),
+    "export leads from the portal": (
+        lambda c, e, t: c.get(f"/portal/{e.pk}/leads.csv"),
+        {"own staff"},
+    ),
+}
+
+
+@pytest.mark.parametrize("action", MATRIX)
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(people, acme, holders, role, action):
+    do, roles = MATRIX[action]
+    response = do(client_as(people, role), acme, holders[0])
+    if role in roles:
+        assert allowed(response.status_code), (role, action, response.status_code)
+    else:
+        assert response.status_code in (302, 401, 403), (role, action, response.status_code)
+        if response.status_code == 302:  # the portal sends strangers to sign in
+            assert "/login/" in response["Location"]
+
+
+def test_staff_of_one_exhibitor_never_see_anothers_leads(people, acme, globex, holders):
+    services.capture_lead(globex, holders[0].code, user=people["other staff"], note="secret")
+    client = client_as(people, "own staff")
+    assert client.get(f"/api/v1/exhibitors/{globex.pk}/leads/").status_code == 403
+    assert client.get(f"/portal/{globex.pk}/").status_code == 403
+    assert "secret" not in client.get(f"/portal/{acme.pk}/").content.decode()
+
+
+def test_staff_cannot_remove_another_exhibitors_staff(people, acme, globex):
+    member = globex.members.get()
+    client = client_as(people, "own staff")
+    assert client.delete(f"/api/v1/exhibitors/{acme.pk}/members/{member.pk}/").status_code == 404
+    assert client.post(f"/portal/{globex.pk}/staff/{member.pk}/remove/").status_code == 403
+    assert globex.members.count() == 1
