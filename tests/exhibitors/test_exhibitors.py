@@ -285,3 +285,24 @@ def test_many_exhibitors_asking_for_one_booth_at_once_get_it_once(future_expo, h
         thread.join()
     assert sorted(outcomes) == ["given"] + ["taken"] * 7
     assert BoothDay.objects.filter(booth=booth).count() == 1
+
+
+def test_the_admin_import_page_lists_errors_by_line_and_imports_a_good_file(
+    client, django_user_model, future_expo, hall
+):
+    root = django_user_model.objects.create_superuser("root", password="pw-root-1")
+    future_expo.organisers.add(root)
+    client.force_login(root)
+    url = "/admin/exhibitors/exhibitor/import/"
+    assert client.get(url).status_code == 200
+    bad = SimpleUploadedFile("x.csv", b"name,hall,booth\nOk,nowhere,Z1\n", content_type="text/csv")
+    page = client.post(url, {"expo": future_expo.pk, "file": bad}).content.decode()
+    assert "Line 2" in page and "nothing was imported" in page
+    assert not Exhibitor.objects.exists()
+    good = SimpleUploadedFile(
+        "x.csv", "name,hall,booth\nÖresundsbron AB,a,B2\n".encode(), content_type="text/csv"
+    )
+    assert client.post(url, {"expo": future_expo.pk, "file": good}).status_code == 302
+    assert BoothDay.objects.filter(exhibitor__name="Öresundsbron AB").count() == len(
+        future_expo.days
+    )
