@@ -40,6 +40,7 @@ def site(future_expo, future_season):
     booth = Booth.objects.create(expo=future_expo, hall=hall, code="A1", x=1, y=1, width=3, depth=3)
     exhibitors.give_booth(booth, exhibitor)
     return {
+        "sign in": "/accounts/login/",
         "exhibitors": "/expos/future/exhibitors/",
         "exhibitor": f"/expos/future/exhibitors/{exhibitor.pk}/",
         "floor plan": f"/expos/future/halls/a/plan/?highlight={exhibitor.pk}",

@@ -306,3 +306,19 @@ def test_the_admin_import_page_lists_errors_by_line_and_imports_a_good_file(
     assert BoothDay.objects.filter(exhibitor__name="Öresundsbron AB").count() == len(
         future_expo.days
     )
+
+
+def test_exhibitor_staff_sign_in_on_the_sites_own_page_and_reach_the_portal(client, acme):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("elsa", password="pw-elsa-123")
+    acme.members.create(user=get_user_model().objects.get(username="elsa"))
+    to_sign_in = client.get("/portal/")
+    assert to_sign_in.status_code == 302 and to_sign_in["Location"].startswith("/accounts/login/")
+    wrong = client.post("/accounts/login/", {"username": "elsa", "password": "nope"})
+    assert wrong.status_code == 200 and "error-summary" in wrong.content.decode()
+    signed_in = client.post(
+        "/accounts/login/", {"username": "elsa", "password": "pw-elsa-123", "next": "/portal/"}
+    )
+    assert signed_in["Location"] == "/portal/"
+    assert client.get("/portal/")["Location"] == f"/portal/{acme.pk}/"

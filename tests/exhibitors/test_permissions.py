@@ -71,7 +71,7 @@ def test_permission_matrix(people, acme, holders, role, action):
     else:
         assert response.status_code in (302, 401, 403), (role, action, response.status_code)
         if response.status_code == 302:  # the portal sends strangers to sign in
-            assert "/login/" in response["Location"]
+            assert "/accounts/login/" in response["Location"]
 
 
 def test_staff_of_one_exhibitor_never_see_anothers_leads(people, acme, globex, holders):
