@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -98,6 +99,18 @@ class BoothSerializer(serializers.ModelSerializer):
         for booth_day in booth.booth_days.all():
             holders.setdefault(booth_day.exhibitor_id, []).append(booth_day.day.isoformat())
         return [{"exhibitor": pk, "days": days} for pk, days in holders.items()]
+
+    def to_representation(self, booth):
+        """Besides every holder in ``exhibitors``, the contract's ``exhibitor`` and
+        ``days``: who has the booth today, or else first, and on which days."""
+        data = super().to_representation(booth)
+        expo = self.context.get("expo") or booth.expo
+        today = expo.local_day(timezone.now()).isoformat()
+        holders = data["exhibitors"]
+        current = next((h for h in holders if today in h["days"]), holders[0] if holders else None)
+        data["exhibitor"] = current["exhibitor"] if current else None
+        data["days"] = current["days"] if current else []
+        return data
 
 
 class MemberRequestSerializer(serializers.Serializer):

@@ -57,6 +57,8 @@ def test_the_booth_api_answers_409_for_a_clash_and_writes_nothing(
     created = api.post(url, body, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["exhibitors"][0]["exhibitor"] == acme.pk
+    assert created.json()["exhibitor"] == acme.pk
+    assert len(created.json()["days"]) == len(future_expo.days)
     again = api.post(url, {**body, "exhibitor": globex.pk}, format="json")
     assert again.status_code == 409 and again.json()["code"] == "booth_code_taken", again.json()
     booth_id = created.json()["id"]
