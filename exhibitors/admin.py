@@ -109,6 +109,10 @@ class LeadAdmin(admin.ModelAdmin):
     fields = ("exhibitor", "scanned_at", "rating")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        expos = organised_expos(request.user)
+        return super().get_queryset(request).filter(exhibitor__expo__in=expos)
+
     def has_add_permission(self, request):
         return False
 

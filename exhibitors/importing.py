@@ -74,6 +74,17 @@ class ImportFailed(Exception):
 def import_exhibitors(expo, text):
     """Import ``text`` (the CSV) into ``expo``; returns a ``Report`` or raises
     ``ImportFailed`` with every error found, having written nothing."""
+    if "\x00" in text:
+        raise ImportFailed([(1, _("This is not a CSV file: it holds binary data."))])
+    try:
+        return _import(expo, text)
+    except csv.Error as error:  # not CSV at all (a NUL byte, a broken quote)
+        raise ImportFailed(
+            [(1, _("This is not a CSV file: %(error)s.") % {"error": error})]
+        ) from None
+
+
+def _import(expo, text):
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     unknown = [name for name in header if name not in COLUMNS]

@@ -200,4 +200,4 @@ class Lead(models.Model):
 
     @property
     def consented(self):
-        return self.ticket.share_contact_with_exhibitors and self.ticket.status == "valid"
+        return self.ticket.share_contact_with_exhibitors and self.ticket.is_valid

@@ -1,5 +1,4 @@
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -169,6 +168,3 @@ class LeadSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_organisation(self, lead):
         return self._consented(lead, "organisation")
-
-
-NOT_STAFF = _("Only this exhibitor's staff may do this.")

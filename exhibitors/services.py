@@ -1,6 +1,5 @@
 """Rules of exhibitors: booths given for days, staff with badges, leads, imports."""
 
-import datetime as dt
 import io
 
 from django.contrib.auth import get_user_model
@@ -12,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from events import selectors as programme
 from expo.errors import Conflict, InvalidInput
 from ticketing import selectors as ticketing_selectors
 from ticketing import services as ticketing
@@ -177,14 +175,15 @@ def add_member(exhibitor, *, username, email, name):
             raise Conflict(
                 _("%(name)s is already on the staff.") % {"name": username}, code="already_staff"
             )
+        address = email or user.email
+        if not address:
+            raise InvalidInput(
+                {"email": _("Give the staff member's e-mail address: their badge is sent to it.")}
+            )
         order = ticketing.register(
             exhibitor.expo,
             staff_ticket_type(exhibitor.expo),
-            [
-                ticketing.Attendee(
-                    name.strip(), email or user.email or f"{username}@invalid", exhibitor.name
-                )
-            ],
+            [ticketing.Attendee(name.strip(), address, exhibitor.name)],
             handed_out=True,
         )
         return Member.objects.create(exhibitor=exhibitor, user=user, ticket=order.sold_tickets[0])
@@ -227,17 +226,3 @@ def capture_lead(exhibitor, code, *, user, note="", rating=None):
                 lead.rating = rating
             lead.save(update_fields=["note", "rating"])
     return lead, created
-
-
-def withdraw_consent(ticket):
-    """The visitor no longer shares their contact details with exhibitors: leads already
-    taken become anonymous too."""
-    ticket.share_contact_with_exhibitors = False
-    ticket.save(update_fields=["share_contact_with_exhibitors"])
-
-
-def days_of(exhibitor):
-    """The days an exhibitor exhibits: its own list, else every open day."""
-    if exhibitor.days:
-        return [dt.date.fromisoformat(day) for day in exhibitor.days]
-    return list(programme.opening_windows(exhibitor.expo))

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import LoginView, LogoutView
 from django.urls import include, path
@@ -18,3 +20,7 @@ urlpatterns = [
     path("", include("realtime.urls")),
     path("", include("exhibitors.urls")),
 ]
+
+# Uploaded files (exhibitors' logos) in development; production serves MEDIA_ROOT from the
+# reverse proxy (docs/deployment.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -169,7 +169,12 @@ def seats_left(sessions):
         .values_list("session_id")
         .annotate(n=Count("pk"))
     )
-    return {s.pk: max(s.capacity - booked.get(s.pk, 0), 0) for s in booked_ahead}
+    return {s.pk: seats_free(s, booked.get(s.pk, 0)) for s in booked_ahead}
+
+
+def seats_free(session, booked):
+    """Seats of a session booked in advance that ``booked`` bookings leave free."""
+    return max(session.capacity - booked, 0)
 
 
 def hall_crowding(expo):

@@ -239,7 +239,7 @@ def _bookable(ticket, booked_ids, open_days):
     days = []
     for day, sessions in selectors.bookable_sessions(ticket).items():
         offers = [
-            {"session": session, "seats_left": max(session.capacity - session.booked, 0)}
+            {"session": session, "seats_left": selectors.seats_free(session, session.booked)}
             for session in sessions
             if session.pk not in booked_ids
             and admission.session_refusal(ticket, session, open_days) is None

@@ -324,3 +324,43 @@ def test_exhibitor_staff_sign_in_on_the_sites_own_page_and_reach_the_portal(clie
     )
     assert signed_in["Location"] == "/portal/"
     assert client.get("/portal/")["Location"] == f"/portal/{acme.pk}/"
+
+
+def test_an_import_that_is_not_csv_is_an_error_not_a_crash(future_expo, tmp_path):
+    path = tmp_path / "logo.csv"
+    path.write_bytes(b"name\n\x00\x00garbage\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_exhibitors", str(path), "--expo", "future", stderr=err)
+    assert "not a CSV file" in err.getvalue()
+
+
+def test_a_staff_member_needs_an_address_for_their_badge(acme, django_user_model):
+    django_user_model.objects.create_user("no-mail", password="pw-nomail-1")
+    with pytest.raises(InvalidInput) as refused:
+        services.add_member(acme, username="no-mail", email="", name="Utan Post")
+    assert "email" in refused.value.errors
+    assert not acme.members.exists()
+
+
+def test_organisers_see_only_their_own_expos_leads_in_the_admin(
+    client, people, acme, holders, django_user_model, future_expo
+):
+    services.capture_lead(acme, holders[0].code, user=people["own staff"])
+    stranger = django_user_model.objects.create_user("other-organiser", password="pw-x-123")
+    stranger.is_staff = True
+    stranger.save()
+    from django.contrib.auth.models import Permission
+
+    stranger.user_permissions.add(Permission.objects.get(codename="view_lead"))
+    client.force_login(stranger)
+    assert "Acme Stad AB" not in client.get("/admin/exhibitors/lead/").content.decode()
+    people["organiser"].is_superuser = people["organiser"].is_staff = True
+    people["organiser"].save()
+    client.force_login(people["organiser"])
+    assert "Acme Stad AB" in client.get("/admin/exhibitors/lead/").content.decode()
+
+
+def test_a_bad_directory_filter_is_explained(client, future_expo):
+    page = client.get("/expos/future/exhibitors/?day=someday&hall=nowhere").content.decode()
+    assert "error-summary" in page and "Hall" in page
