@@ -51,6 +51,14 @@ def validate_translations(value):
             raise ValidationError(_("Each translation is a text."))
 
 
+def translations_field(verbose_name):
+    """``{language code: text}`` of a text in the languages other than the expo's main
+    one (see ``events/translations.py``)."""
+    return models.JSONField(
+        verbose_name, default=dict, blank=True, validators=[validate_translations]
+    )
+
+
 def all_languages():
     return [code for code, _name in settings.LANGUAGES]
 
@@ -59,15 +67,8 @@ class Expo(models.Model):
     slug = models.SlugField(_("short name"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    name_translations = models.JSONField(
-        _("name in other languages"), default=dict, blank=True, validators=[validate_translations]
-    )
-    description_translations = models.JSONField(
-        _("description in other languages"),
-        default=dict,
-        blank=True,
-        validators=[validate_translations],
-    )
+    name_translations = translations_field(_("name in other languages"))
+    description_translations = translations_field(_("description in other languages"))
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     time_zone = models.CharField(
@@ -206,15 +207,8 @@ class Track(models.Model):
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    name_translations = models.JSONField(
-        _("name in other languages"), default=dict, blank=True, validators=[validate_translations]
-    )
-    description_translations = models.JSONField(
-        _("description in other languages"),
-        default=dict,
-        blank=True,
-        validators=[validate_translations],
-    )
+    name_translations = translations_field(_("name in other languages"))
+    description_translations = translations_field(_("description in other languages"))
     colour = models.CharField(
         _("colour"), max_length=7, default="#1f5f8b", help_text=_("A hex colour such as #1f5f8b.")
     )
@@ -238,15 +232,8 @@ class Conference(models.Model):
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    name_translations = models.JSONField(
-        _("name in other languages"), default=dict, blank=True, validators=[validate_translations]
-    )
-    description_translations = models.JSONField(
-        _("description in other languages"),
-        default=dict,
-        blank=True,
-        validators=[validate_translations],
-    )
+    name_translations = translations_field(_("name in other languages"))
+    description_translations = translations_field(_("description in other languages"))
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     capacity = models.PositiveIntegerField(
@@ -286,12 +273,7 @@ class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     biography = models.TextField(_("biography"), blank=True)
-    biography_translations = models.JSONField(
-        _("biography in other languages"),
-        default=dict,
-        blank=True,
-        validators=[validate_translations],
-    )
+    biography_translations = translations_field(_("biography in other languages"))
     email = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:
@@ -351,15 +333,8 @@ class Session(models.Model):
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=250)
     abstract = models.TextField(_("abstract"), blank=True)
-    title_translations = models.JSONField(
-        _("title in other languages"), default=dict, blank=True, validators=[validate_translations]
-    )
-    abstract_translations = models.JSONField(
-        _("abstract in other languages"),
-        default=dict,
-        blank=True,
-        validators=[validate_translations],
-    )
+    title_translations = translations_field(_("title in other languages"))
+    abstract_translations = translations_field(_("abstract in other languages"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TALK)
     room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions")
     start = models.DateTimeField(_("starts"))

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events import translations
-from events.models import Expo, Hall, Track, validate_translations
+from events.models import Expo, Hall, Track, translations_field
 from ticketing.models import Ticket
 
 
@@ -24,21 +24,9 @@ class Exhibitor(models.Model):
     name = models.CharField(_("name"), max_length=200)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
-    name_translations = models.JSONField(
-        _("name in other languages"), default=dict, blank=True, validators=[validate_translations]
-    )
-    tagline_translations = models.JSONField(
-        _("tagline in other languages"),
-        default=dict,
-        blank=True,
-        validators=[validate_translations],
-    )
-    description_translations = models.JSONField(
-        _("description in other languages"),
-        default=dict,
-        blank=True,
-        validators=[validate_translations],
-    )
+    name_translations = translations_field(_("name in other languages"))
+    tagline_translations = translations_field(_("tagline in other languages"))
+    description_translations = translations_field(_("description in other languages"))
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
