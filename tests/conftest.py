@@ -1,7 +1,10 @@
 import datetime as dt
+import socket
+import threading
 import zoneinfo
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -11,6 +14,38 @@ from ticketing import services
 from ticketing.models import TicketType
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+
+
+def at_once(function, arguments):
+    """Call ``function(argument)`` for every argument, each in its own thread on its own
+    database connection, all released at the same instant: how the race tests make many
+    clients arrive together. Returns what each call returned, or the exception it raised,
+    in the order they finished."""
+    barrier = threading.Barrier(len(arguments))
+    outcomes = []
+
+    def run(argument):
+        try:
+            barrier.wait()
+            outcomes.append(function(argument))
+        except Exception as error:  # the caller asserts on it
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def local(day, hour, minute=0, tz=STOCKHOLM):

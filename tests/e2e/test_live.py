@@ -4,7 +4,6 @@ connection is announced and healed."""
 
 import asyncio
 import contextlib
-import socket
 import threading
 import time
 
@@ -13,16 +12,11 @@ import uvicorn
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.conftest import free_port
 from ticketing import services
 from ticketing.models import ScanPoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -1,13 +1,12 @@
 import datetime as dt
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from events import selectors, services
 from events.models import Conference, Expo, OpeningDay, Room, Session, Speaker, Track
 from expo.errors import Conflict, InvalidInput
-from tests.conftest import local
+from tests.conftest import at_once, local
 
 DAY = dt.date(2026, 6, 2)
 
@@ -228,29 +227,20 @@ def test_the_database_refuses_overlapping_sessions_written_around_the_service(
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_bookings_of_one_room_let_exactly_one_through(postgres_only, expo, room):
     threads_count = 8
-    barrier = threading.Barrier(threads_count)
-    outcomes = []
 
     def book(index):
-        try:
-            barrier.wait()
-            schedule(
-                expo,
-                Room.objects.get(pk=room.pk),
-                local(DAY, 10),
-                local(DAY, 11),
-                title=f"Session {index}",
-            )
-            outcomes.append("saved")
-        except Conflict as error:
-            outcomes.append(error.code)
-        finally:
-            connections.close_all()
+        schedule(
+            expo,
+            Room.objects.get(pk=room.pk),
+            local(DAY, 10),
+            local(DAY, 11),
+            title=f"Session {index}",
+        )
+        return "saved"
 
-    threads = [threading.Thread(target=book, args=(i,)) for i in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [
+        outcome.code if isinstance(outcome, Conflict) else outcome
+        for outcome in at_once(book, range(threads_count))
+    ]
     assert sorted(outcomes) == ["room_busy"] * (threads_count - 1) + ["saved"]
     assert Session.objects.filter(room=room).count() == 1

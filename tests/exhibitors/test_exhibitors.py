@@ -12,7 +12,7 @@ from events.models import Track
 from exhibitors import services
 from exhibitors.models import Booth, BoothDay, Exhibitor, Lead
 from expo.errors import Conflict, InvalidInput
-from tests.conftest import attendee
+from tests.conftest import at_once, attendee
 from ticketing import services as ticketing
 
 pytestmark = pytest.mark.django_db
@@ -259,32 +259,19 @@ Acme Stad AB,,a,A1,
 
 @pytest.mark.django_db(transaction=True)
 def test_many_exhibitors_asking_for_one_booth_at_once_get_it_once(future_expo, hall):
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     booth = Booth.objects.create(expo=future_expo, hall=hall, code="Z1", x=1, y=1, width=3, depth=3)
     rivals = [Exhibitor.objects.create(expo=future_expo, name=f"Rival {n}") for n in range(8)]
-    barrier = threading.Barrier(len(rivals))
-    outcomes = []
-
-    def ask(exhibitor):
-        try:
-            barrier.wait()
-            services.give_booth(booth, exhibitor, [future_expo.start_date])
-            outcomes.append("given")
-        except Conflict:
-            outcomes.append("taken")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=ask, args=(rival,)) for rival in rivals]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [
+        "taken" if isinstance(outcome, Conflict) else outcome
+        for outcome in at_once(
+            lambda rival: services.give_booth(booth, rival, [future_expo.start_date]) or "given",
+            rivals,
+        )
+    ]
     assert sorted(outcomes) == ["given"] + ["taken"] * 7
     assert BoothDay.objects.filter(booth=booth).count() == 1
 

@@ -1,13 +1,12 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from events.models import Conference
 from expo.errors import Conflict
-from tests.conftest import add_session, attendee
+from tests.conftest import add_session, at_once, attendee
 from ticketing import services
 from ticketing.models import SessionBooking, TicketType
 
@@ -163,20 +162,8 @@ def test_many_visitors_racing_for_a_few_seats(future_expo, future_season, worksh
         ).tickets.get()
         for n in range(20)
     ]
-    barrier = threading.Barrier(len(tickets))
-
-    def book(ticket):
-        try:
-            barrier.wait()
-            services.book_session(ticket, workshop)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=book, args=(ticket,)) for ticket in tickets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(lambda ticket: services.book_session(ticket, workshop), tickets)
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     statuses = list(workshop.bookings.values_list("status", flat=True))
     assert statuses.count(BOOKED) == workshop.capacity
     assert statuses.count(WAITLISTED) == len(tickets) - workshop.capacity

@@ -1,17 +1,16 @@
 import datetime as dt
 import io
-import threading
 import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from events.models import Conference, Hall
 from expo.errors import InvalidInput
-from tests.conftest import add_session, attendee
+from tests.conftest import add_session, at_once, attendee
 from ticketing import lookups, services, signals
 from ticketing.models import CheckIn, Occupancy, ScannerDevice, ScanPoint, TicketType
 
@@ -344,21 +343,9 @@ def test_one_badge_at_two_gates_at_once_enters_once(future_expo, future_season):
         ScanPoint.objects.create(expo=future_expo, slug=f"g{n}", name=f"Gate {n}", kind="gate")
         for n in range(8)
     ]
-    barrier = threading.Barrier(len(gates))
-    results = []
-
-    def scan_at(point):
-        try:
-            barrier.wait()
-            results.append(services.check_in(ticket.code, point, "in").check_in.result)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=scan_at, args=(point,)) for point in gates]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(
+        lambda point: services.check_in(ticket.code, point, "in").check_in.result, gates
+    )
     assert sorted(results) == [R.ALREADY_INSIDE] * 7 + [R.ENTERED]
     assert Occupancy.objects.get(place="expo").inside == 1
 
@@ -376,21 +363,9 @@ def test_many_at_a_full_hall_door_at_once_never_overfill_it(future_expo, future_
         ).tickets.get()
         for n in range(10)
     ]
-    barrier = threading.Barrier(len(tickets))
-    results = []
-
-    def scan_in(ticket):
-        try:
-            barrier.wait()
-            results.append(services.check_in(ticket.code, door, "in").check_in.result)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=scan_in, args=(ticket,)) for ticket in tickets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(
+        lambda ticket: services.check_in(ticket.code, door, "in").check_in.result, tickets
+    )
     assert sorted(results) == [R.ENTERED] * 3 + [R.HALL_FULL] * 7
     assert Occupancy.objects.get(place=f"hall:{hall.pk}").inside == 3
     assert services.recount_attendance() == []

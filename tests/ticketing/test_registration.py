@@ -1,14 +1,13 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from events.models import OpeningDay
 from expo.errors import Conflict, InvalidInput
-from tests.conftest import attendee
+from tests.conftest import at_once, attendee
 from ticketing import codes, services
 from ticketing.models import Order, Quota, Ticket, TicketType
 
@@ -229,26 +228,17 @@ def test_fifty_buyers_racing_for_ten_places_get_exactly_ten_tickets(expo, day_ti
     day_ticket.capacity = 10
     services.save_ticket_type(day_ticket)
     buyers = 50
-    barrier = threading.Barrier(buyers)
-    outcomes = []
 
     def buy(index):
-        try:
-            barrier.wait()
-            services.register(
-                expo, day_ticket, [attendee(f"Buyer {index}", f"b{index}@example.org")], day=JUNE_2
-            )
-            outcomes.append("sold")
-        except Conflict as error:
-            outcomes.append(error.code)
-        finally:
-            connections.close_all()
+        services.register(
+            expo, day_ticket, [attendee(f"Buyer {index}", f"b{index}@example.org")], day=JUNE_2
+        )
+        return "sold"
 
-    threads = [threading.Thread(target=buy, args=(i,)) for i in range(buyers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [
+        outcome.code if isinstance(outcome, Conflict) else outcome
+        for outcome in at_once(buy, range(buyers))
+    ]
     assert outcomes.count("sold") == 10
     assert outcomes.count("sold_out") == 40
     assert Ticket.objects.filter(ticket_type=day_ticket).count() == 10
