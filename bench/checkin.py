@@ -12,7 +12,6 @@ and checks that the counters match the check-in rows afterwards. Needs PostgreSQ
 """
 
 import argparse
-import datetime as dt
 import itertools
 import json
 import random
@@ -21,45 +20,6 @@ import harness
 
 BUDGET_RATE = 500  # check-ins per second on a 2-core machine, 32 clients
 BUDGET_P99 = 0.100  # seconds
-
-
-def build_expo(badges):
-    from tqdm import tqdm
-
-    from events.models import Expo
-    from ticketing import services
-    from ticketing.models import ScannerDevice, ScanPoint, TicketType
-
-    today = dt.date.today()
-    expo = Expo.objects.create(
-        slug="bench-expo",
-        name="Bench Expo",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=33),
-    )
-    season = TicketType.objects.create(
-        expo=expo, slug="season", name="Season", kind="season", max_per_order=500
-    )
-    for n in range(4):
-        ScanPoint.objects.create(expo=expo, slug=f"gate-{n}", name=f"Gate {n}", kind="gate")
-    device = ScannerDevice.objects.create(expo=expo, name="Bench scanner")
-    codes = []
-    with tqdm(total=badges, desc="Registering badges", unit="badge") as progress:
-        while len(codes) < badges:
-            batch = min(500, badges - len(codes))
-            order = services.register(
-                expo,
-                season,
-                [
-                    services.Attendee(
-                        f"Besökare {len(codes) + i}", f"v{len(codes) + i}@example.org"
-                    )
-                    for i in range(batch)
-                ],
-            )
-            codes.extend(ticket.code for ticket in order.tickets.order_by("pk"))
-            progress.update(batch)
-    return device.key, codes
 
 
 def queries_per_scan(device_key, two_codes):
@@ -92,7 +52,8 @@ def main():
     args = parser.parse_args()
 
     with harness.temporary_database("checkin"):
-        device_key, codes = build_expo(args.badges)
+        _expo, device, codes = harness.expo_with_badges(args.badges, gates=4)
+        device_key = device.key
         queries, first_result = queries_per_scan(device_key, codes[-2:])
         harness.settle_database()
         fresh = itertools.count()

@@ -53,6 +53,49 @@ def temporary_database(name):
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+def expo_with_badges(badges, gates):
+    """A running expo with ``gates`` expo gates (``gate-0``, ``gate-1``, …), a scanner
+    device and ``badges`` season tickets; returns the expo, the device and the codes."""
+    import datetime as dt
+
+    from tqdm import tqdm
+
+    from events.models import Expo
+    from ticketing import services
+    from ticketing.models import ScannerDevice, ScanPoint, TicketType
+
+    today = dt.date.today()
+    expo = Expo.objects.create(
+        slug="bench-expo",
+        name="Bench Expo",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=33),
+    )
+    season = TicketType.objects.create(
+        expo=expo, slug="season", name="Season", kind="season", max_per_order=500
+    )
+    for n in range(gates):
+        ScanPoint.objects.create(expo=expo, slug=f"gate-{n}", name=f"Gate {n}", kind="gate")
+    device = ScannerDevice.objects.create(expo=expo, name="Bench scanner")
+    codes = []
+    with tqdm(total=badges, desc="Registering badges", unit="badge") as progress:
+        while len(codes) < badges:
+            batch = min(500, badges - len(codes))
+            order = services.register(
+                expo,
+                season,
+                [
+                    services.Attendee(
+                        f"Besökare {len(codes) + i}", f"v{len(codes) + i}@example.org"
+                    )
+                    for i in range(batch)
+                ],
+            )
+            codes.extend(ticket.code for ticket in order.tickets.order_by("pk"))
+            progress.update(batch)
+    return expo, device, codes
+
+
 def settle_database():
     """Vacuum, analyse and checkpoint after building the data, as days pass between a
     fair's registrations and its opening: otherwise autovacuum and the checkpoint of

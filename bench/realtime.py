@@ -24,42 +24,13 @@ BUDGET_P95 = 0.300  # seconds, scan answered to dashboard updated
 BUDGET_RATE = 5  # messages per dashboard per second
 
 
-def build_expo(badges):
-    import datetime as dt
-
+def organiser_token(expo):
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from events.models import Expo
-    from ticketing import services
-    from ticketing.models import ScannerDevice, ScanPoint, TicketType
-
-    today = dt.date.today()
-    expo = Expo.objects.create(
-        slug="bench-expo",
-        name="Bench Expo",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=33),
-    )
-    season = TicketType.objects.create(
-        expo=expo, slug="season", name="Season", kind="season", max_per_order=500
-    )
-    ScanPoint.objects.create(expo=expo, slug="gate", name="Gate", kind="gate")
-    device = ScannerDevice.objects.create(expo=expo, name="Bench scanner")
     organiser = get_user_model().objects.create_user("organiser", password="bench-organiser")
     expo.organisers.add(organiser)
-    codes = []
-    while len(codes) < badges:
-        order = services.register(
-            expo,
-            season,
-            [
-                services.Attendee(f"V {len(codes) + i}", f"v{len(codes) + i}@example.org")
-                for i in range(min(500, badges - len(codes)))
-            ],
-        )
-        codes.extend(ticket.code for ticket in order.tickets.order_by("pk"))
-    return device.key, Token.objects.create(user=organiser).key, codes
+    return Token.objects.create(user=organiser).key
 
 
 async def measure(args, ws_port, http_port, device_key, token, codes):
@@ -91,7 +62,7 @@ async def measure(args, ws_port, http_port, device_key, token, codes):
 
     async def scan(code):
         reader, writer = await asyncio.open_connection("127.0.0.1", http_port)
-        body = json.dumps({"code": code, "scan_point": "gate"}).encode()
+        body = json.dumps({"code": code, "scan_point": "gate-0"}).encode()
         writer.write(
             (
                 f"POST /api/v1/checkins/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -132,7 +103,8 @@ def main():
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
     with harness.temporary_database("realtime"):
-        device_key, token, codes = build_expo(int(args.rate * args.seconds))
+        expo, device, codes = harness.expo_with_badges(int(args.rate * args.seconds), gates=1)
+        device_key, token = device.key, organiser_token(expo)
         harness.settle_database()
         os.environ["REDIS_URL"] = redis_url  # for the two servers, started after this
         with harness.served(2) as http_port, harness.served_asgi() as ws_port:
