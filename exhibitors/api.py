@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -124,11 +123,9 @@ class BoothListView(ExpoInURLMixin, generics.ListCreateAPIView):
     def perform_create(self, serializer):
         data = serializer.validated_data
         exhibitor, days = data.pop("exhibitor", None), data.pop("days", None)
-        with transaction.atomic():
-            booth = services.save_booth(Booth(expo=self.expo, **data))
-            if exhibitor is not None:
-                services.give_booth(booth, exhibitor, days)
-        serializer.instance = booth
+        serializer.instance = services.save_booth(
+            Booth(expo=self.expo, **data), exhibitor=exhibitor, days=days
+        )
 
 
 class BoothDetailView(generics.RetrieveUpdateAPIView):
@@ -150,12 +147,9 @@ class BoothDetailView(generics.RetrieveUpdateAPIView):
         booth = serializer.instance
         data = serializer.validated_data
         exhibitor, days = data.pop("exhibitor", None), data.pop("days", None)
-        with transaction.atomic():
-            for name, value in data.items():
-                setattr(booth, name, value)
-            services.save_booth(booth)
-            if exhibitor is not None:
-                services.give_booth(booth, exhibitor, days)
+        for name, value in data.items():
+            setattr(booth, name, value)
+        services.save_booth(booth, exhibitor=exhibitor, days=days)
 
 
 class ExhibitorScopedView(APIView):

@@ -238,6 +238,5 @@ def _apply(expo, row, report):
             setattr(booth, field, Decimal(values[field]))
         elif getattr(booth, field) is None:
             setattr(booth, field, Decimal("0") if field in ("x", "y") else Decimal("3"))
-    services.save_booth(booth)
-    services.give_booth(booth, exhibitor, row.days)
+    services.save_booth(booth, exhibitor=exhibitor, days=row.days)
     report.booths += 1

@@ -77,7 +77,17 @@ def resized_logo(upload):
     return SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
 
 
-def save_booth(booth):
+def save_booth(booth, *, exhibitor=None, days=None):
+    """Create or change a booth, and give it to ``exhibitor`` on ``days`` if one is
+    named (see ``give_booth``): both or neither."""
+    with transaction.atomic():
+        _save_booth(booth)
+        if exhibitor is not None:
+            give_booth(booth, exhibitor, days)
+    return booth
+
+
+def _save_booth(booth):
     try:
         # Uniqueness is left to the database, so that a taken code is a conflict.
         booth.full_clean(validate_unique=False, validate_constraints=False)
