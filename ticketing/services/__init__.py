@@ -1,0 +1,24 @@
+"""Rules of tickets, one module per use case: registration, quotas, bookings, check-in and
+attendance. Callers use ``ticketing.services.<function>``."""
+
+from .attendance import recount_attendance
+from .bookings import book_session, cancel_booking, waitlist_position
+from .checkin import ScanAnswer, check_in, place_of
+from .quotas import save_ticket_type, sync_quotas
+from .registration import Attendee, cancel_ticket, register, stop_sharing_contact
+
+__all__ = [
+    "Attendee",
+    "ScanAnswer",
+    "book_session",
+    "cancel_booking",
+    "cancel_ticket",
+    "check_in",
+    "place_of",
+    "recount_attendance",
+    "register",
+    "save_ticket_type",
+    "stop_sharing_contact",
+    "sync_quotas",
+    "waitlist_position",
+]

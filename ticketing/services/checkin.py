@@ -1,0 +1,252 @@
+"""Check-in: a badge scanned at a gate, a hall entrance or a session door."""
+
+import dataclasses
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from expo.errors import InvalidInput
+
+from .. import admission, codes, lookups, signals
+from ..models import CheckIn, Occupancy, Presence, ScanPoint, SessionBooking, Ticket
+from . import checkin_sql as sql
+
+
+@dataclasses.dataclass
+class ScanAnswer:
+    check_in: CheckIn
+    ticket: Ticket | None
+    occupancy: dict
+
+
+def check_in(code, scan_point, direction, *, device=None, user=None):
+    """Scan a badge at ``scan_point``: verify its code, apply the admission rules and
+    count the visitor in or out. Every scan is stored as a ``CheckIn`` with its result,
+    refused or not; a wrong ``direction`` for the scan point is bad input.
+
+    This is the hottest path of a fair's opening hour, so it makes few round trips: one
+    statement locks the ticket and reads its presence, and the counters move in one
+    ``UPDATE … RETURNING`` that also enforces the capacity. The counter row is the one
+    that every scan at the place contends for, so it is written last, just before the
+    commit that releases it.
+    """
+    if direction not in {ScanPoint.Direction.IN, ScanPoint.Direction.OUT}:
+        raise InvalidInput({"direction": _("Scan “in” or “out”.")})
+    if scan_point.direction not in {direction, ScanPoint.Direction.BOTH}:
+        raise InvalidInput(
+            {
+                "direction": _("%(point)s only scans “%(direction)s”.")
+                % {"point": scan_point.name, "direction": scan_point.direction}
+            }
+        )
+    expo = scan_point.expo
+    now = timezone.now()
+    day = expo.local_day(now)
+    place = place_of(scan_point)
+    ticket_id = _ticket_id_of(code, expo)
+    with transaction.atomic():
+        ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
+        if ticket is None:
+            result, counters = CheckIn.Result.INVALID_CODE, None
+        else:
+            refusal = _refusal(ticket, scan_point, day)
+            result, counters = (
+                (refusal, None) if refusal else _pass(ticket, scan_point, place, direction, day)
+            )
+        check_in = CheckIn(
+            expo=expo,
+            scan_point=scan_point,
+            ticket=ticket,
+            direction=direction,
+            result=result,
+            day=day,
+            scanned_at=now,
+            device=device,
+            user=user,
+        )
+        _insert_check_in(check_in)
+        if counters is None:
+            if result == CheckIn.Result.ENTERED:
+                counters = _move_counters(expo.pk, place, day, inside=1, entries=1)
+            elif result == CheckIn.Result.EXITED:
+                counters = _move_counters(expo.pk, place, day, inside=-1, entries=0)
+            else:
+                counters = _read_counters(expo.pk, place, day)
+        transaction.on_commit(
+            lambda: signals.attendance_changed.send(
+                sender=CheckIn, expo_id=expo.pk, scan_point_id=scan_point.pk, result=result
+            )
+        )
+    return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=_occupancy(scan_point, counters))
+
+
+def _ticket_id_of(code, expo):
+    try:
+        verified = codes.verify(code)
+    except codes.InvalidCode:
+        return None
+    return verified.ticket_id if verified.expo_id == expo.pk else None
+
+
+def _locked_ticket(ticket_id, expo):
+    """The ticket, locked, with its type.
+
+    The lock orders every scan of one badge, so the same badge at two gates in the same
+    instant enters once: the second scan waits here until the first has written the
+    presence. The statement is written out because building it through the ORM cost
+    more than running it; the ticket type comes from ``lookups``."""
+    statement = sql.LOCK_TICKET_SQL
+    if connection.features.has_select_for_update:
+        statement += " FOR NO KEY UPDATE"
+    ticket = next(iter(Ticket.objects.raw(statement, [ticket_id, expo.pk])), None)
+    if ticket is not None:
+        ticket.ticket_type = lookups.ticket_type(ticket.ticket_type_id)
+    return ticket
+
+
+def _insert_check_in(check_in):
+    """``check_in.save()``, for a new row, without building the statement each time."""
+    ops = connection.ops
+    params = [
+        check_in.expo_id,
+        check_in.scan_point_id,
+        check_in.ticket_id,
+        check_in.direction,
+        check_in.result,
+        ops.adapt_datefield_value(check_in.day),
+        ops.adapt_datetimefield_value(check_in.scanned_at),
+        check_in.device_id,
+        check_in.user_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql.INSERT_CHECK_IN_SQL, params)
+        check_in.pk = cursor.fetchone()[0]
+    check_in._state.adding = False
+
+
+def _refusal(ticket, scan_point, day):
+    """The result word that refuses this ticket here today, or ``None``."""
+    if not ticket.is_valid:
+        return CheckIn.Result.CANCELLED
+    open_days = list(lookups.opening_windows(scan_point.expo))
+    if day not in admission.ticket_days(ticket, open_days):
+        return CheckIn.Result.NOT_VALID_TODAY
+    if scan_point.kind == ScanPoint.Kind.HALL and not admission.admits_hall(
+        ticket.ticket_type, scan_point.hall_id
+    ):
+        return CheckIn.Result.NOT_VALID_HERE
+    if scan_point.kind == ScanPoint.Kind.SESSION:
+        session = scan_point.session
+        if scan_point.expo.local_day(session.start) != day:
+            return CheckIn.Result.NOT_VALID_HERE
+        if admission.session_refusal(ticket, session, open_days) is not None:
+            return CheckIn.Result.NOT_VALID_HERE
+    return None
+
+
+def place_of(scan_point):
+    if scan_point.kind == ScanPoint.Kind.HALL:
+        return f"hall:{scan_point.hall_id}"
+    if scan_point.kind == ScanPoint.Kind.SESSION:
+        return f"session:{scan_point.session_id}"
+    return "expo"
+
+
+def _pass(ticket, scan_point, place, direction, day):
+    """The result of an admissible ticket, and the place's counters if they were already
+    moved or read (``None`` leaves them to ``check_in``).
+
+    An entry at a place with a capacity takes its seat in the same statement that checks
+    the capacity, so two people never take the last place. Elsewhere the counters move
+    after the check-in row is written (see ``check_in``)."""
+    if direction == ScanPoint.Direction.OUT:
+        if not _leave(ticket, place, day):
+            return CheckIn.Result.NOT_INSIDE, None
+        return CheckIn.Result.EXITED, None
+    if not _arrive(ticket, place, day):
+        return CheckIn.Result.ALREADY_INSIDE, None
+    limit, full = _limit_for(ticket, scan_point, place, day)
+    if limit is None:
+        return CheckIn.Result.ENTERED, None
+    counters = _move_counters(scan_point.expo_id, place, day, inside=1, entries=1, limit=limit)
+    if counters is None:
+        _leave(ticket, place, day)  # the place is full: they did not get in after all
+        return full, _read_counters(scan_point.expo_id, place, day)
+    return CheckIn.Result.ENTERED, counters
+
+
+def _limit_for(ticket, scan_point, place, day):
+    """How many may be inside the place for this ticket to enter, and the refusal word.
+
+    A session door keeps the seats of those who booked: someone who booked always gets
+    in, while a walk-in gets one of the seats that are not held for a booked person who
+    has not arrived yet."""
+    if scan_point.kind == ScanPoint.Kind.HALL:
+        return scan_point.hall.capacity, CheckIn.Result.HALL_FULL
+    if scan_point.kind != ScanPoint.Kind.SESSION:
+        return None, None
+    session = scan_point.session
+    booked = SessionBooking.objects.filter(session=session, status=SessionBooking.Status.BOOKED)
+    if booked.filter(ticket=ticket).exists():
+        return session.seats, CheckIn.Result.SESSION_FULL
+    arrived = Presence.objects.filter(place=place, day=day, inside=True)
+    held = booked.exclude(ticket__in=arrived.values("ticket")).count()
+    return session.seats - held, CheckIn.Result.SESSION_FULL
+
+
+def _arrive(ticket, place, day):
+    """Mark the ticket inside ``place`` today; ``False`` when it was inside already."""
+    day = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.ARRIVE_SQL, [ticket.pk, place, day, True, False])
+        return cursor.fetchone() is not None
+
+
+def _leave(ticket, place, day):
+    """Mark the ticket outside ``place`` today; ``False`` when it was not inside."""
+    day = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.LEAVE_SQL, [False, ticket.pk, place, day, True])
+        return cursor.fetchone() is not None
+
+
+def _move_counters(expo_id, place, day, *, inside, entries, limit=None):
+    """Move a place's counters for the day and return them as ``(inside, entries)``; with
+    a ``limit``, only while fewer than ``limit`` are inside (``None`` when full). The
+    day's row is made by the first scan that needs it."""
+    statement = sql.MOVE_COUNTERS_SQL
+    params = [inside, entries, expo_id, place, connection.ops.adapt_datefield_value(day)]
+    if limit is not None:
+        statement += " AND inside < %s"
+        params.append(limit)
+    statement += " RETURNING inside, entries"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+        if row is None:
+            Occupancy.objects.bulk_create(
+                [Occupancy(expo_id=expo_id, place=place, day=day)], ignore_conflicts=True
+            )
+            cursor.execute(statement, params)
+            row = cursor.fetchone()
+    return row
+
+
+def _read_counters(expo_id, place, day):
+    row = (
+        Occupancy.objects.filter(expo_id=expo_id, place=place, day=day)
+        .values_list("inside", "entries")
+        .first()
+    )
+    return row or (0, 0)
+
+
+def _occupancy(scan_point, counters):
+    inside, entries = counters
+    answer = {"place": scan_point.kind, "inside": inside, "entries_today": entries}
+    if scan_point.kind == ScanPoint.Kind.HALL:
+        answer.update(hall=scan_point.hall.slug, capacity=scan_point.hall.capacity)
+    elif scan_point.kind == ScanPoint.Kind.SESSION:
+        answer.update(session=scan_point.session_id, capacity=scan_point.session.seats)
+    return answer

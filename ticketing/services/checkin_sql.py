@@ -1,0 +1,32 @@
+"""The statements of a scan, written out (see ``checkin.check_in``); plain SQL that
+PostgreSQL and SQLite both run."""
+
+from django.db import connection
+
+from ..models import CheckIn, Occupancy, Presence, Ticket
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+LOCK_TICKET_SQL = f"SELECT * FROM {_table(Ticket)} WHERE id = %s AND expo_id = %s"
+# Entering and leaving are each one compare-and-set: a row comes back only when the
+# presence changed, that is when the ticket was outside (entering) or inside (leaving).
+ARRIVE_SQL = (
+    f"INSERT INTO {_table(Presence)} AS presence (ticket_id, place, day, inside) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (ticket_id, place, day) "
+    "DO UPDATE SET inside = excluded.inside WHERE presence.inside = %s RETURNING id"
+)
+LEAVE_SQL = (
+    f"UPDATE {_table(Presence)} SET inside = %s "
+    "WHERE ticket_id = %s AND place = %s AND day = %s AND inside = %s RETURNING id"
+)
+INSERT_CHECK_IN_SQL = (
+    f"INSERT INTO {_table(CheckIn)} (expo_id, scan_point_id, ticket_id, direction, result, "
+    "day, scanned_at, device_id, user_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+)
+MOVE_COUNTERS_SQL = (
+    f"UPDATE {_table(Occupancy)} SET inside = inside + %s, entries = entries + %s "
+    "WHERE expo_id = %s AND place = %s AND day = %s"
+)

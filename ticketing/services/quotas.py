@@ -1,0 +1,139 @@
+"""Quotas: the rows that count sold places against a ticket type's limits and the expo's
+day limits, locked in id order by whoever takes or gives back places."""
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from expo.errors import Conflict, InvalidInput
+
+from .. import admission
+from ..models import Quota, Ticket, TicketType
+
+
+def quota_scope(expo, ticket_type, days):
+    return (
+        Q(ticket_type=ticket_type, day__isnull=True)
+        | Q(ticket_type=ticket_type, day__in=days)
+        | Q(expo=expo, ticket_type__isnull=True, day__in=days)
+    )
+
+
+def take_places(expo, ticket_type, days, count):
+    quotas = _locked_quotas(expo, ticket_type, days)
+    present = {quota.day for quota in quotas if quota.ticket_type_id == ticket_type.pk}
+    if not _wanted_quota_days(ticket_type, days) <= present:
+        _ensure_quotas(ticket_type, days)
+        quotas = _locked_quotas(expo, ticket_type, days)
+    for quota in quotas:
+        if quota.used + count > quota.size:
+            raise Conflict(
+                _sold_out_message(quota, ticket_type),
+                code="sold_out",
+                day=quota.day.isoformat() if quota.day else None,
+            )
+    Quota.objects.filter(pk__in=[quota.pk for quota in quotas]).update(used=F("used") + count)
+
+
+def _locked_quotas(expo, ticket_type, days):
+    return list(
+        Quota.objects.select_for_update()
+        .filter(quota_scope(expo, ticket_type, days))
+        .order_by("pk")
+    )
+
+
+def _wanted_quota_days(ticket_type, days):
+    """The quota rows a ticket type's limits call for: ``None`` for its total."""
+    wanted = set()
+    if ticket_type.capacity is not None:
+        wanted.add(None)
+    if ticket_type.day_capacity is not None:
+        wanted.update(days)
+    return wanted
+
+
+def _sold_out_message(quota, ticket_type):
+    if quota.ticket_type_id is None:
+        return _("The expo is full on %(day)s.") % {"day": quota.day}
+    if quota.day:
+        return _("%(name)s is sold out for %(day)s.") % {"name": ticket_type.name, "day": quota.day}
+    return _("%(name)s is sold out.") % {"name": ticket_type.name}
+
+
+def _ensure_quotas(ticket_type, days):
+    """Create the quota rows the ticket type's limits call for and that are missing, each
+    counting the tickets already sold in its scope."""
+    wanted = _wanted_quota_days(ticket_type, days)
+    if not wanted:
+        return
+    existing = set(Quota.objects.filter(ticket_type=ticket_type).values_list("day", flat=True))
+    missing = sorted(wanted - existing, key=lambda day: (day is not None, day))
+    if not missing:
+        return
+    rows = [
+        Quota(
+            expo_id=ticket_type.expo_id,
+            ticket_type=ticket_type,
+            day=day,
+            size=ticket_type.capacity if day is None else ticket_type.day_capacity,
+            used=_sold(ticket_type, day, days),
+        )
+        for day in missing
+    ]
+    errors = {
+        ("capacity" if row.day is None else "day_capacity"): _too_low_message(row.used)
+        for row in rows
+        if row.used > row.size
+    }
+    if errors:
+        raise InvalidInput(errors)
+    Quota.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _sold(ticket_type, day, type_days):
+    """Valid tickets of the type in a quota's scope: all of them, or those valid on ``day``."""
+    tickets = ticket_type.tickets.filter(status=Ticket.Status.VALID)
+    if day is None:
+        return tickets.count()
+    if ticket_type.kind == TicketType.Kind.DAY:
+        return tickets.filter(day=day).count()
+    return tickets.count() if day in type_days else 0
+
+
+def _too_low_message(sold):
+    return _("%(count)d tickets are already sold; the limit cannot be lower.") % {"count": sold}
+
+
+def sync_quotas(ticket_type):
+    """Bring the ticket type's quota rows in line with its ``capacity`` and
+    ``day_capacity``, refusing a limit below what is already sold."""
+    with transaction.atomic():
+        rows = list(Quota.objects.select_for_update().filter(ticket_type=ticket_type))
+        errors = {}
+        for quota in rows:
+            limit = ticket_type.capacity if quota.day is None else ticket_type.day_capacity
+            if limit is not None and limit < quota.used:
+                field = "capacity" if quota.day is None else "day_capacity"
+                errors[field] = _too_low_message(quota.used)
+        if errors:
+            raise InvalidInput(errors)
+        for quota in rows:
+            limit = ticket_type.capacity if quota.day is None else ticket_type.day_capacity
+            if limit is None:
+                # No limit any more: the row goes, and comes back counted if a limit does.
+                quota.delete()
+            elif quota.size != limit:
+                quota.size = limit
+                quota.save(update_fields=["size"])
+        days = admission.type_days(ticket_type, admission.open_days(ticket_type.expo))
+        _ensure_quotas(ticket_type, days)
+
+
+def save_ticket_type(ticket_type, *, halls=None):
+    with transaction.atomic():
+        ticket_type.save()
+        if halls is not None:
+            ticket_type.halls.set(halls)
+        sync_quotas(ticket_type)
+    return ticket_type
