@@ -251,11 +251,12 @@ class CheckInRequestSerializer(serializers.Serializer):
 
 
 class ScannedTicketSerializer(serializers.ModelSerializer):
-    ticket_type = serializers.CharField(source="ticket_type.name")
+    ticket_type = serializers.SlugField(source="ticket_type.slug")
+    ticket_type_name = serializers.CharField(source="ticket_type.name")
 
     class Meta:
         model = Ticket
-        fields = ["id", "holder_name", "ticket_type"]
+        fields = ["id", "holder_name", "ticket_type", "ticket_type_name"]
 
 
 class CheckInAnswerSerializer(serializers.Serializer):
@@ -272,7 +273,8 @@ class CheckInAnswerSerializer(serializers.Serializer):
             ticket = {
                 "id": ticket.pk,
                 "holder_name": ticket.holder_name,
-                "ticket_type": ticket.ticket_type.name,
+                "ticket_type": ticket.ticket_type.slug,
+                "ticket_type_name": ticket.ticket_type.name,
             }
         return {
             "result": answer.check_in.result,

@@ -90,7 +90,7 @@
     const occupancy = body.occupancy || {};
     const detail = occupancy.capacity
       ? occupancy.inside + " / " + occupancy.capacity
-      : (body.ticket ? body.ticket.ticket_type : "");
+      : (body.ticket ? body.ticket.ticket_type_name : "");
     show(config.admitted.includes(body.result), body.message, body.ticket && body.ticket.holder_name, detail);
   }
 

@@ -216,7 +216,12 @@ def test_a_device_scans_through_the_api(scanner, ticket, gate):
     assert response.status_code == 200
     body = response.json()
     assert body["result"] == "entered"
-    assert body["ticket"] == {"id": ticket.pk, "holder_name": "Holder 0", "ticket_type": "Season"}
+    assert body["ticket"] == {
+        "id": ticket.pk,
+        "holder_name": "Holder 0",
+        "ticket_type": "season",
+        "ticket_type_name": "Season",
+    }
     assert body["occupancy"]["inside"] == 1
     assert CheckIn.objects.get().device.name == "Gate phone 1"
 
