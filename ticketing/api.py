@@ -92,7 +92,11 @@ class RegistrationView(ExpoInURLMixin, APIView):
         order = serializer.save()
         answer = OrderSerializer(
             order,
-            context={"tickets": order.sold_tickets, "open_days": admission.open_days(self.expo)},
+            context={
+                "tickets": order.sold_tickets,
+                "open_days": admission.open_days(self.expo),
+                "request": request,
+            },
         )
         return Response(answer.data, status=status.HTTP_201_CREATED)
 

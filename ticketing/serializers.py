@@ -158,7 +158,7 @@ class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_badge_url(self, ticket):
-        return emails.badge_url(ticket)
+        return emails.badge_url(ticket, self.context.get("request"))
 
 
 class OrderSerializer(serializers.Serializer):
@@ -173,7 +173,7 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_manage_url(self, order):
-        return emails.manage_url(order)
+        return emails.manage_url(order, self.context.get("request"))
 
 
 class HolderProofSerializer(serializers.Serializer):
