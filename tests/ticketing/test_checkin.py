@@ -80,6 +80,18 @@ def test_a_code_of_another_expo_is_invalid_here(expo, season_ticket, gate):
 def test_a_cancelled_ticket_is_refused(ticket, gate):
     services.cancel_ticket(ticket)
     assert scan(ticket, gate) == R.CANCELLED
+    assert scan(ticket, gate, "out") == R.CANCELLED
+
+
+def test_a_ticket_cancelled_inside_a_full_hall_still_scans_out(holders, hall_door, hall):
+    assert [scan(t, hall_door) for t in holders[:3]] == [R.ENTERED, R.ENTERED, R.HALL_FULL]
+    services.cancel_ticket(holders[0])
+    assert scan(holders[0], hall_door) == R.CANCELLED
+    assert scan(holders[0], hall_door, "out") == R.EXITED
+    assert Occupancy.objects.get(place=f"hall:{hall.pk}").inside == 1
+    assert scan(holders[2], hall_door) == R.ENTERED  # the hall is no longer full
+    assert scan(holders[0], hall_door, "out") == R.CANCELLED
+    assert services.recount_attendance() == []
 
 
 def test_a_day_ticket_is_valid_on_its_local_day_only(future_expo, gate, today):

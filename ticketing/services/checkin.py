@@ -49,6 +49,8 @@ def check_in(code, scan_point, direction, *, device=None, user=None):
         ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
         if ticket is None:
             result, counters = CheckIn.Result.INVALID_CODE, None
+        elif not ticket.is_valid:
+            result, counters = _scan_cancelled(ticket, place, direction, day), None
         else:
             refusal = _refusal(ticket, scan_point, day)
             result, counters = (
@@ -125,10 +127,16 @@ def _insert_check_in(check_in):
     check_in._state.adding = False
 
 
+def _scan_cancelled(ticket, place, direction, day):
+    """A cancelled ticket gets in nowhere, but its holder, who may have been inside when
+    it was cancelled, is still let out: otherwise the place would count them forever."""
+    if direction == ScanPoint.Direction.OUT and _leave(ticket, place, day):
+        return CheckIn.Result.EXITED
+    return CheckIn.Result.CANCELLED
+
+
 def _refusal(ticket, scan_point, day):
-    """The result word that refuses this ticket here today, or ``None``."""
-    if not ticket.is_valid:
-        return CheckIn.Result.CANCELLED
+    """The result word that refuses this valid ticket here today, or ``None``."""
     open_days = list(lookups.opening_windows(scan_point.expo))
     if day not in admission.ticket_days(ticket, open_days):
         return CheckIn.Result.NOT_VALID_TODAY
