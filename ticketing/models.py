@@ -159,6 +159,13 @@ class Order(models.Model):
         return _("Order %(number)s") % {"number": self.pk}
 
 
+class TicketQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        """Tickets sold for ``day``. Their days are a JSON list of ISO dates, matched as
+        text with the quotes (``"2026-06-02"``): SQLite has no JSON containment lookup."""
+        return self.filter(valid_days__icontains=f'"{day.isoformat()}"')
+
+
 class Ticket(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
@@ -168,6 +175,14 @@ class Ticket(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets")
     day = models.DateField(_("day"), null=True, blank=True, help_text=_("For day tickets."))
+    # Fixed when the ticket is sold, so that changing the opening days later neither
+    # moves what it admits nor the quota places it gives back when cancelled.
+    valid_days = models.JSONField(
+        _("valid days"),
+        default=list,
+        blank=True,
+        help_text=_("The days (YYYY-MM-DD) the ticket admits, as sold."),
+    )
     holder_name = models.CharField(_("name"), max_length=200)
     holder_email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
@@ -179,6 +194,8 @@ class Ticket(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
