@@ -159,6 +159,35 @@ class Order(models.Model):
         return _("Order %(number)s") % {"number": self.pk}
 
 
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` for a registration: the same key again answers the
+    order it made instead of making another. Keys live a day (``services.idempotency``).
+
+    The row is written before the order, in the same transaction, so a second request
+    with the key waits on the unique constraint until the first has finished."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(
+        max_length=64, help_text=_("SHA-256 of the request that used the key first.")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, null=True, blank=True, related_name="idempotency_keys"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "key"], name="one_idempotency_key_per_expo")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self):
+        return self.key
+
+
 class TicketQuerySet(models.QuerySet):
     def valid_on(self, day):
         """Tickets sold for ``day``. Their days are a JSON list of ISO dates, matched as

@@ -139,13 +139,20 @@ class RegistrationSerializer(serializers.Serializer):
     )
 
     def create(self, validated_data):
-        return services.register(
-            self.context["expo"],
-            validated_data["ticket_type"],
-            [services.Attendee(**attendee) for attendee in validated_data["attendees"]],
-            day=validated_data.get("day"),
-            language=validated_data.get("language") or self.context["language"],
-        )
+        """Register; with an ``idempotency_key`` in the context, once per key."""
+        arguments = {
+            "expo": self.context["expo"],
+            "ticket_type": validated_data["ticket_type"],
+            "attendees": [
+                services.Attendee(**attendee) for attendee in validated_data["attendees"]
+            ],
+            "day": validated_data.get("day"),
+            "language": validated_data.get("language") or self.context["language"],
+        }
+        key = self.context.get("idempotency_key")
+        if key is None:
+            return services.register(**arguments)
+        return services.register_once(key, services.request_hash(self.initial_data), **arguments)
 
 
 class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
