@@ -298,6 +298,7 @@ class CheckInView(APIView):
             body.validated_data["direction"],
             device=request.auth if isinstance(request.auth, ScannerDevice) else None,
             user=request.user if request.user.is_authenticated else None,
+            nonce=body.validated_data.get("nonce"),
         )
         return Response(CheckInAnswerSerializer(answer).data)
 

@@ -393,11 +393,27 @@ class CheckIn(models.Model):
         related_name="check_ins",
         db_index=False,
     )
+    # Chosen by the scanner for each scan and sent again with its retries: the same
+    # nonce from the same scanner (the device, or the user scanning without one) is
+    # the same scan, answered from its row (``services.checkin``).
+    nonce = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-scanned_at"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "nonce"],
+                condition=Q(device__isnull=False) & ~Q(nonce=""),
+                name="one_scan_per_device_nonce",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "nonce"],
+                condition=Q(device__isnull=True, user__isnull=False) & ~Q(nonce=""),
+                name="one_scan_per_user_nonce",
+            ),
+        ]
         indexes = [
             models.Index(fields=["expo", "day", "result"], name="checkin_expo_day_result"),
             models.Index(fields=["scan_point", "day"], name="checkin_point_day"),

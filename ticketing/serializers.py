@@ -255,6 +255,17 @@ class CheckInRequestSerializer(serializers.Serializer):
         help_text="The expo of the scan point; needed only when an organiser's scan point "
         "short name is used in several of their expos.",
     )
+    nonce = serializers.CharField(
+        max_length=100,
+        required=False,
+        help_text="A new value for each scan (a UUID), sent again when the scan is retried: "
+        "the same nonce from the same scanner answers the first result and stores nothing.",
+    )
+    scanned_at = serializers.DateTimeField(
+        required=False,
+        help_text="When an offline scanner scanned the badge. Accepted and not used yet: the "
+        "scan counts when the server receives it.",
+    )
 
 
 class ScannedTicketSerializer(serializers.ModelSerializer):
