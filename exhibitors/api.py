@@ -7,17 +7,16 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, mixins, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from events.api import ExpoInURLMixin
 from events.permissions import IsOrganiserOrReadOnly, is_organiser
 
 from . import selectors, services
 from .csv_export import leads_csv
-from .models import Booth, Exhibitor, Member
+from .models import Booth, Exhibitor, Lead, Member
 from .permissions import MayManageOrReadOnly, is_staff_of
 from .serializers import (
     BoothSerializer,
@@ -152,7 +151,7 @@ class BoothDetailView(generics.RetrieveUpdateAPIView):
         services.save_booth(booth, exhibitor=exhibitor, days=days)
 
 
-class ExhibitorScopedView(APIView):
+class ExhibitorScopedView(generics.GenericAPIView):
     """Views under ``/api/v1/exhibitors/{id}/`` for its staff (and, where said, the
     organisers)."""
 
@@ -170,10 +169,17 @@ class ExhibitorScopedView(APIView):
             _refuse(request, _("Only this exhibitor's staff may do this."))
 
 
-class MembersView(ExhibitorScopedView):
-    @extend_schema(responses=MemberSerializer(many=True), summary="The exhibitor's staff")
+class MembersView(mixins.ListModelMixin, ExhibitorScopedView):
+    serializer_class = MemberSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema has no exhibitor
+            return Member.objects.none()
+        return selectors.members(self.exhibitor)
+
+    @extend_schema(summary="The exhibitor's staff")
     def get(self, request, pk):
-        return Response(MemberSerializer(selectors.members(self.exhibitor), many=True).data)
+        return self.list(request)
 
     @extend_schema(
         request=MemberRequestSerializer,
@@ -195,12 +201,18 @@ class MemberDetailView(ExhibitorScopedView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LeadsView(ExhibitorScopedView):
+class LeadsView(mixins.ListModelMixin, ExhibitorScopedView):
     organisers_too = False  # leads are the exhibitor's own
+    serializer_class = LeadSerializer
 
-    @extend_schema(responses=LeadSerializer(many=True), summary="The exhibitor's leads")
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema has no exhibitor
+            return Lead.objects.none()
+        return selectors.leads(self.exhibitor)
+
+    @extend_schema(summary="The exhibitor's leads")
     def get(self, request, pk):
-        return Response(LeadSerializer(selectors.leads(self.exhibitor), many=True).data)
+        return self.list(request)
 
     @extend_schema(
         request=LeadRequestSerializer,

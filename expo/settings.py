@@ -212,5 +212,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Where visitors reach this site: the start of the links in e-mails.
-EXPO_BASE_URL = os.environ.get("EXPO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where visitors reach this site: the start of the links in e-mails and API answers. Unset,
+# API answers link to the host the request came to (``ticketing.emails.absolute_url``).
+EXPO_BASE_URL = os.environ.get("EXPO_BASE_URL", "").rstrip("/")

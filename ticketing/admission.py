@@ -26,6 +26,10 @@ def type_days(ticket_type, open_days):
 
 
 def ticket_days(ticket, open_days):
+    """The days a ticket admits: those it was sold for. ``open_days`` serves a ticket
+    made without registering it (no days recorded), which admits what its type does."""
+    if ticket.valid_days:
+        return [dt.date.fromisoformat(day) for day in ticket.valid_days]
     if ticket.day is not None:
         return [ticket.day]
     return type_days(ticket.ticket_type, open_days)

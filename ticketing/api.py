@@ -38,6 +38,8 @@ from .serializers import (
 )
 from .views import badge_response, sheets_response
 
+IDEMPOTENCY_KEY = "Idempotency-Key"
+
 
 class TicketTypeViewSet(ExpoScopedViewSet):
     serializer_class = TicketTypeSerializer
@@ -77,6 +79,16 @@ class TicketListView(ExpoInURLMixin, generics.ListAPIView):
     request=RegistrationSerializer,
     responses={201: OrderSerializer},
     summary="Register one or more attendees",
+    parameters=[
+        OpenApiParameter(
+            IDEMPOTENCY_KEY,
+            str,
+            OpenApiParameter.HEADER,
+            description="Makes a retry safe: the same key with the same body again answers "
+            "the first order and makes no new one, for a day. The same key with another "
+            "body is 409 idempotency_key_reused.",
+        )
+    ],
 )
 class RegistrationView(ExpoInURLMixin, APIView):
     """Anyone may register; a sold-out ticket type or day answers ``409 sold_out``."""
@@ -86,15 +98,31 @@ class RegistrationView(ExpoInURLMixin, APIView):
     def post(self, request, expo_slug):
         serializer = RegistrationSerializer(
             data=request.data,
-            context={"expo": self.expo, "language": getattr(request, "LANGUAGE_CODE", "en")},
+            context={
+                "expo": self.expo,
+                "language": getattr(request, "LANGUAGE_CODE", "en"),
+                "idempotency_key": self.idempotency_key(request),
+            },
         )
         serializer.is_valid(raise_exception=True)
         order = serializer.save()
         answer = OrderSerializer(
             order,
-            context={"tickets": order.sold_tickets, "open_days": admission.open_days(self.expo)},
+            context={
+                "tickets": order.sold_tickets,
+                "open_days": admission.open_days(self.expo),
+                "request": request,
+            },
         )
         return Response(answer.data, status=status.HTTP_201_CREATED)
+
+    def idempotency_key(self, request):
+        key = request.headers.get(IDEMPOTENCY_KEY)
+        if key is not None and not 1 <= len(key.strip()) <= 200:
+            raise ValidationError(
+                {IDEMPOTENCY_KEY: [_("An Idempotency-Key has 1 to 200 characters.")]}
+            )
+        return key.strip() if key is not None else None
 
 
 def check_holder_or_organiser(request, ticket):
@@ -270,6 +298,7 @@ class CheckInView(APIView):
             body.validated_data["direction"],
             device=request.auth if isinstance(request.auth, ScannerDevice) else None,
             user=request.user if request.user.is_authenticated else None,
+            nonce=body.validated_data.get("nonce"),
         )
         return Response(CheckInAnswerSerializer(answer).data)
 

@@ -15,15 +15,29 @@ from events.translations import translated
 
 from .models import SessionBooking
 
+# Where links point when no public address is configured and no request tells the host:
+# the address ``make run`` serves on.
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
-def manage_url(order):
+
+def absolute_url(path, request=None):
+    """``path`` on the configured public address (``EXPO_BASE_URL``); without one, on the
+    host that ``request`` came to, so an answer's links work wherever the API was reached."""
+    if settings.EXPO_BASE_URL:
+        return settings.EXPO_BASE_URL + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return LOCAL_BASE_URL + path
+
+
+def manage_url(order, request=None):
     path = reverse(
         "ticketing:my-tickets", kwargs={"expo_slug": order.expo.slug, "secret": order.secret}
     )
-    return settings.EXPO_BASE_URL + path
+    return absolute_url(path, request)
 
 
-def badge_url(ticket):
+def badge_url(ticket, request=None):
     """The badge's address behind the order's private link (so the holder's name on it
     is as private as the "my tickets" page)."""
     path = reverse(
@@ -34,7 +48,7 @@ def badge_url(ticket):
             "ticket_id": ticket.pk,
         },
     )
-    return settings.EXPO_BASE_URL + path
+    return absolute_url(path, request)
 
 
 def send_order_confirmation(order, tickets=None):

@@ -32,6 +32,22 @@ def test_registration_answers_with_tickets_and_the_private_link(api, day_ticket)
     assert ticket["badge_url"] == f"{body['manage_url']}tickets/{ticket['id']}/badge.pdf"
 
 
+def test_links_point_at_the_host_the_request_came_to(api, day_ticket, settings):
+    settings.EXPO_BASE_URL = ""
+    body = api.post(REGISTER, registration(), format="json", HTTP_HOST="localhost:8123").json()
+    assert body["manage_url"].startswith("http://localhost:8123/expos/city-expo/my-tickets/")
+    assert body["tickets"][0]["badge_url"].startswith(body["manage_url"])
+    secure = api.post(REGISTER, registration(), format="json", secure=True).json()
+    assert secure["manage_url"].startswith("https://testserver/expos/city-expo/my-tickets/")
+
+
+def test_links_use_the_public_address_when_one_is_configured(api, day_ticket, settings):
+    settings.EXPO_BASE_URL = "https://expo.example.org"
+    body = api.post(REGISTER, registration(), format="json", HTTP_HOST="localhost:8123").json()
+    assert body["manage_url"].startswith("https://expo.example.org/expos/city-expo/my-tickets/")
+    assert body["tickets"][0]["badge_url"].startswith("https://expo.example.org/")
+
+
 def test_a_sold_out_registration_is_409(api, day_ticket):
     day_ticket.capacity = 1
     services.save_ticket_type(day_ticket)

@@ -50,6 +50,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en", handed_ou
                 order=order,
                 ticket_type=ticket_type,
                 day=day if ticket_type.kind == TicketType.Kind.DAY else None,
+                valid_days=[valid_day.isoformat() for valid_day in days],
                 holder_name=attendee.name.strip(),
                 holder_email=attendee.email.strip(),
                 organisation=attendee.organisation.strip(),
