@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from events.models import Conference
 from expo.errors import Conflict
@@ -154,8 +153,6 @@ def test_a_past_session_cannot_be_booked(holders, future_expo, workshop_room):
 
 @pytest.mark.django_db(transaction=True)
 def test_many_visitors_racing_for_a_few_seats(future_expo, future_season, workshop):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     tickets = [
         services.register(
             future_expo, future_season, [attendee(f"V{n}", f"v{n}@example.org")]

@@ -4,7 +4,6 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -336,8 +335,6 @@ def test_organisers_define_scan_points(django_user_model, future_expo, hall):
 
 @pytest.mark.django_db(transaction=True)
 def test_one_badge_at_two_gates_at_once_enters_once(future_expo, future_season):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     ticket = services.register(future_expo, future_season, [attendee()]).tickets.get()
     gates = [
         ScanPoint.objects.create(expo=future_expo, slug=f"g{n}", name=f"Gate {n}", kind="gate")
@@ -352,8 +349,6 @@ def test_one_badge_at_two_gates_at_once_enters_once(future_expo, future_season):
 
 @pytest.mark.django_db(transaction=True)
 def test_many_at_a_full_hall_door_at_once_never_overfill_it(future_expo, future_season, hall):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     hall.capacity = 3
     hall.save()
     door = ScanPoint.objects.create(expo=future_expo, slug="d", name="D", kind="hall", hall=hall)

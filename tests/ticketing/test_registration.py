@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from events.models import OpeningDay
@@ -223,8 +222,6 @@ def test_a_ticket_type_outside_its_sale_window_is_refused(expo, season_ticket):
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_buyers_racing_for_ten_places_get_exactly_ten_tickets(expo, day_ticket):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     day_ticket.capacity = 10
     services.save_ticket_type(day_ticket)
     buyers = 50
