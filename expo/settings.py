@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "events",
+    "outbox",
     "ticketing",
     "exhibitors",
     "realtime",
@@ -128,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # through their own connections, as processes do in a real run.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_expo.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (e-mail for now) is a task row written in the same transaction as its
+# cause, run by `manage.py db_worker` (docs/architecture.md, "E-mail").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
