@@ -185,6 +185,9 @@ def test_a_failed_mail_is_sent_again_from_the_admin(
     assert listed.status_code == 200
     assert listed.content.decode().count("ConnectionRefusedError") == 2
     city, other = failed_mails
+    change_page = client.get(f"/admin/outbox/mail/{city.pk}/change/")
+    assert change_page.status_code == 200
+    assert "order confirmation" in change_page.content.decode()
     response = client.post(
         "/admin/outbox/mail/",
         {"action": "send_again", "_selected_action": [city.pk]},
