@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "events",
+    "outbox",
     "ticketing",
     "exhibitors",
     "realtime",
@@ -113,7 +116,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_fla
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes concurrent visitors. Write-ahead logging lets readers go
+    # on while one connection writes; IMMEDIATE transactions take the write lock at BEGIN,
+    # so a writer waits its turn (up to the busy timeout, in seconds) instead of failing
+    # with "database is locked" when it upgrades a read to a write. Writers queue, one at
+    # a time, which also makes SQLite keep the rules that row locks keep on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
+    # Tests run on a file too: threads (the race tests, the live server) then share it
+    # through their own connections, as processes do in a real run.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_expo.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (e-mail for now) is a task row written in the same transaction as its
+# cause, run by `manage.py db_worker` (docs/architecture.md, "E-mail").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -2,10 +2,13 @@ import datetime as dt
 import socket
 import threading
 import zoneinfo
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from rest_framework.test import APIClient
 
 from events import services as programme
@@ -39,6 +42,18 @@ def at_once(function, arguments):
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def send_queued_mail():
+    """Run the task worker until no task is due: how a test sends the outbox's mail.
+
+    The worker closes its database connection between tasks, as it should in a process
+    of its own; here it shares the test's connection and transaction, so that step is
+    left out."""
+    with mock.patch.object(db_worker, "close_old_connections"):
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
 
 
 def free_port():

@@ -276,10 +276,6 @@ Acme Stad AB,,a,A1,
 
 @pytest.mark.django_db(transaction=True)
 def test_many_exhibitors_asking_for_one_booth_at_once_get_it_once(future_expo, hall):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     booth = Booth.objects.create(expo=future_expo, hall=hall, code="Z1", x=1, y=1, width=3, depth=3)
     rivals = [Exhibitor.objects.create(expo=future_expo, name=f"Rival {n}") for n in range(8)]
     outcomes = [

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from tests.conftest import attendee
+from tests.conftest import at_once, attendee
 from ticketing import codes, services
 from ticketing.models import Order, Quota, SessionBooking, Ticket, TicketType
 
@@ -220,3 +220,23 @@ def test_public_keys_are_published(api, expo, season_ticket):
     keys = api.get("/api/v1/expos/city-expo/keys/").json()
     assert any(key["active"] for key in keys)
     assert codes.verify(ticket.code).key_id in {key["key_id"] for key in keys}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_registrations_at_once_are_each_sold_or_sold_out(day_ticket):
+    """On either database: on SQLite, writers queue for the write lock instead of failing
+    with "database is locked"."""
+    day_ticket.capacity = 15
+    services.save_ticket_type(day_ticket)
+
+    def register(index):
+        client = APIClient()
+        client.raise_request_exception = False
+        person = {"name": f"Visitor {index}", "email": f"v{index}@example.org"}
+        return client.post(REGISTER, registration(attendees=[person]), format="json")
+
+    responses = at_once(register, range(20))
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] * 15 + [409] * 5
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"sold_out"}
+    assert Ticket.objects.filter(ticket_type=day_ticket).count() == 15

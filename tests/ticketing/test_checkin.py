@@ -354,8 +354,6 @@ def test_organisers_define_scan_points(django_user_model, future_expo, hall):
 
 @pytest.mark.django_db(transaction=True)
 def test_one_badge_at_two_gates_at_once_enters_once(future_expo, future_season):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     ticket = services.register(future_expo, future_season, [attendee()]).tickets.get()
     gates = [
         ScanPoint.objects.create(expo=future_expo, slug=f"g{n}", name=f"Gate {n}", kind="gate")
@@ -370,8 +368,6 @@ def test_one_badge_at_two_gates_at_once_enters_once(future_expo, future_season):
 
 @pytest.mark.django_db(transaction=True)
 def test_many_at_a_full_hall_door_at_once_never_overfill_it(future_expo, future_season, hall):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     hall.capacity = 3
     hall.save()
     door = ScanPoint.objects.create(expo=future_expo, slug="d", name="D", kind="hall", hall=hall)
@@ -441,8 +437,6 @@ def test_a_scanner_retries_through_the_api_with_its_nonce(scanner, ticket, gate)
 
 @pytest.mark.django_db(transaction=True)
 def test_retries_of_one_scan_at_once_count_it_once(future_expo, future_season, device):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL")
     ticket = services.register(future_expo, future_season, [attendee()]).tickets.get()
     gate = ScanPoint.objects.create(expo=future_expo, slug="g", name="Gate", kind="gate")
     results = at_once(

@@ -36,8 +36,8 @@ def register(expo, ticket_type, attendees, *, day=None, language="en", handed_ou
     organisers and exhibitors only.
 
     Raises ``InvalidInput`` for bad input and ``Conflict`` (``not_on_sale``, ``sold_out``)
-    when the rules refuse; nothing is written then. The confirmation e-mail leaves after
-    the order is committed. The order's ``sold_tickets`` are its new tickets, in order.
+    when the rules refuse; nothing is written then. The confirmation e-mail is queued in
+    the outbox with the order. The order's ``sold_tickets`` are its new tickets, in order.
     """
     attendees = list(attendees)
     days = _check_registration(expo, ticket_type, attendees, day, handed_out)
@@ -58,7 +58,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en", handed_ou
             )
             for attendee in attendees
         )
-        transaction.on_commit(lambda: emails.send_order_confirmation(order, tickets))
+        emails.queue_order_confirmation(order)
     order.sold_tickets = tickets
     return order
 
