@@ -249,3 +249,23 @@ def test_a_cancelled_ticket_keeps_its_refusals_for_the_holder(holders, workshop)
     assert again.status_code == 409 and again.json()["code"] == "cancelled"
     assert client.get(f"/api/v1/tickets/{ticket.pk}/badge.pdf").status_code == 400
     assert Ticket.objects.get(pk=ticket.pk).status == "cancelled"
+
+
+def test_the_schema_names_the_secret_header_and_the_404(api, db):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    operations = [
+        paths["/api/v1/tickets/{id}/"]["get"],
+        paths["/api/v1/tickets/{id}/cancel/"]["post"],
+        paths["/api/v1/tickets/{id}/badge.pdf"]["get"],
+        paths["/api/v1/sessions/{id}/bookings/"]["post"],
+        paths["/api/v1/sessions/{id}/bookings/{booking_id}/"]["get"],
+        paths["/api/v1/sessions/{id}/bookings/{booking_id}/"]["delete"],
+    ]
+    for operation in operations:
+        parameters = {(p["in"], p["name"]) for p in operation.get("parameters", [])}
+        assert ("header", "X-Order-Secret") in parameters, operation["operationId"]
+        assert not {("query", "code"), ("query", "secret")} & parameters
+        assert "404" in operation["responses"]
+    order = schema["components"]["schemas"]["Order"]
+    assert {"secret", "manage_url"} <= set(order["properties"])
