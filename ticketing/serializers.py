@@ -170,6 +170,9 @@ class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
 
 class OrderSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    secret = serializers.CharField(
+        help_text="Proves the holder: send it as the X-Order-Secret header. Keep it private."
+    )
     tickets = serializers.SerializerMethodField()
     manage_url = serializers.SerializerMethodField()
 
@@ -183,13 +186,12 @@ class OrderSerializer(serializers.Serializer):
         return emails.manage_url(order, self.context.get("request"))
 
 
-class HolderProofSerializer(serializers.Serializer):
-    code = serializers.CharField(required=False, help_text="The ticket's code.")
-    secret = serializers.CharField(required=False, help_text="The order's private link secret.")
-
-
 class BookingRequestSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The code of the ticket to book with.")
+    ticket = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The id of the ticket to book with; optional when the order has one ticket.",
+    )
 
 
 class BookingSerializer(serializers.ModelSerializer):

@@ -421,6 +421,34 @@ def test_nothing_of_another_order_can_be_touched(client, holders, workshop):
     assert SessionBooking.objects.count() == 1
 
 
+def test_ids_of_another_order_answer_like_ids_that_do_not_exist(client, holders, workshop):
+    """Under the private address, another order's ticket or booking is a 404 exactly like
+    an id that does not exist; so is one's own ticket under a guessed address."""
+    mine, theirs = holders[0], holders[1]
+    their_booking = services.book_session(theirs, workshop)
+    base = manage_path(mine.order)
+    guessed = base.replace(mine.order.secret, "guess")
+    doors = [
+        ("get", "{base}tickets/{ticket}/badge.pdf"),
+        ("get", "{base}tickets/{ticket}/cancel/"),
+        ("post", "{base}tickets/{ticket}/book/{session}/"),
+        ("post", "{base}tickets/{ticket}/stop-sharing/"),
+        ("post", "{base}bookings/{booking}/cancel/"),
+    ]
+    for method, door in doors:
+        knock = getattr(client, method)
+        missing = knock(door.format(base=base, ticket=0, booking=0, session=workshop.pk))
+        assert missing.status_code == 404
+        for base_, ticket in ((base, theirs), (guessed, mine)):
+            url = door.format(
+                base=base_, ticket=ticket.pk, booking=their_booking.pk, session=workshop.pk
+            )
+            response = knock(url)
+            assert (response.status_code, response.content) == (404, missing.content), url
+    their_booking.refresh_from_db()
+    assert their_booking.status == "booked"
+
+
 def test_changes_need_a_post_with_the_csrf_token(holders, workshop):
     ticket = holders[0]
     base = manage_path(ticket.order)
