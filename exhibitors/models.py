@@ -41,6 +41,11 @@ class Exhibitor(models.Model):
         blank=True,
         help_text=_("The days they exhibit, YYYY-MM-DD; empty for every day of the expo."),
     )
+    staff_badge_limit = models.PositiveSmallIntegerField(
+        _("staff badges"),
+        default=10,
+        help_text=_("The most staff badges its staff may hold at once; set by the organisers."),
+    )
     sessions = models.ManyToManyField(
         "events.Session",
         blank=True,

@@ -30,6 +30,7 @@ class ExhibitorSerializer(serializers.ModelSerializer):
             "themes",
             "tier",
             "days",
+            "staff_badge_limit",
             "logo",
             "booths",
         ]
