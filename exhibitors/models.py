@@ -191,6 +191,19 @@ class Lead(models.Model):
     def __str__(self):
         return f"{self.exhibitor}: #{self.ticket_id}"
 
+    class Contact(models.TextChoices):
+        SHARED = "shared", _("Shared")
+        NOT_SHARED = "not_shared", _("Did not share")
+        ERASED = "erased", _("Erased")
+
     @property
     def consented(self):
         return self.ticket.share_contact_with_exhibitors and self.ticket.is_valid
+
+    @property
+    def contact(self):
+        """Whether the visitor's contact details show: an erased visitor is told apart
+        from one who did not share them."""
+        if self.ticket.is_erased:
+            return self.Contact.ERASED
+        return self.Contact.SHARED if self.consented else self.Contact.NOT_SHARED
