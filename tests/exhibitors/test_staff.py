@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from events.models import Conference
 from exhibitors import services
-from exhibitors.models import Member
+from exhibitors.models import Exhibitor, Member
 from expo.errors import Conflict
-from tests.conftest import add_session
+from tests.conftest import add_session, at_once
 from ticketing import services as ticketing
 from ticketing.models import CheckIn, Order, ScanPoint, Ticket
 
@@ -183,6 +183,22 @@ def test_staff_badges_stop_at_the_exhibitors_limit(people, acme):
         members_url(acme), {"username": "b", "email": "b@acme.se", "name": "B B"}, format="json"
     )
     assert again.status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitations_racing_for_the_last_staff_badge_get_it_once(future_expo):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    stand = Exhibitor.objects.create(expo=future_expo, name="Tiny AB", staff_badge_limit=1)
+    outcomes = at_once(
+        lambda n: services.add_member(stand, username=f"s{n}", email=f"s{n}@tiny.se", name="S S"),
+        range(6),
+    )
+    refused = [outcome for outcome in outcomes if isinstance(outcome, Conflict)]
+    assert len(refused) == 5 and {error.code for error in refused} == {"staff_badges_used_up"}
+    assert stand.members.count() == 1
 
 
 def test_the_portal_shows_the_badge_limit_as_a_form_error(client, people, acme):
