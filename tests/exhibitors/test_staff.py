@@ -137,6 +137,19 @@ def test_an_invited_staff_member_sets_a_password_and_signs_in(
     assert not client.get(link, follow=True).context["validlink"]
 
 
+def test_an_organiser_adding_an_account_without_a_password_invites_it_again(
+    people, acme, mailoutbox, django_capture_on_commit_callbacks
+):
+    member = services.add_member(acme, username="nils", email="nils@acme.se", name="Nils N")
+    services.remove_member(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(people["organiser"]).post(
+            members_url(acme), {"username": "nils", "name": "Nils N"}, format="json"
+        )
+    assert response.status_code == 201
+    assert [mail.to for mail in mailoutbox if "/accounts/reset/" in mail.body] == [["nils@acme.se"]]
+
+
 def test_no_invitation_leaves_when_adding_is_refused(
     people, acme, boss, mailoutbox, django_capture_on_commit_callbacks
 ):
