@@ -255,6 +255,14 @@ class Conference(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
     )
+    admits_exhibitor_staff = models.BooleanField(
+        _("exhibitor staff badges admit"),
+        default=False,
+        help_text=_(
+            "Its sessions need a ticket to the conference; tick this to let exhibitors' "
+            "staff badges in too."
+        ),
+    )
 
     class Meta:
         ordering = ["start_date", "name"]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -96,9 +97,12 @@ class ExhibitorDetailView(generics.RetrieveUpdateAPIView):
     def perform_update(self, serializer):
         exhibitor = serializer.instance
         themes = serializer.validated_data.pop("themes", None)
-        for name, value in serializer.validated_data.items():
-            setattr(exhibitor, name, value)
-        services.save_exhibitor(exhibitor, themes=themes)
+        services.change_exhibitor(
+            exhibitor,
+            serializer.validated_data,
+            themes=themes,
+            by_organiser=is_organiser(self.request.user, exhibitor.expo),
+        )
 
 
 class BoothListView(ExpoInURLMixin, generics.ListCreateAPIView):
@@ -184,12 +188,23 @@ class MembersView(mixins.ListModelMixin, ExhibitorScopedView):
     @extend_schema(
         request=MemberRequestSerializer,
         responses={201: MemberSerializer},
-        summary="Add a staff member (made if new), with a staff badge",
+        summary="Add a staff member with a staff badge",
+        description=(
+            "Staff invite new people only: a new account is made and an invitation to set "
+            "its password is e-mailed. An existing account (same user name or e-mail) is "
+            "added by the expo's organisers only; staff get `409` `account_exists`. When "
+            "the exhibitor's staff badges are all handed out: `409` `staff_badges_used_up`."
+        ),
     )
     def post(self, request, pk):
         body = MemberRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        member = services.add_member(self.exhibitor, **body.validated_data)
+        member = services.add_member(
+            self.exhibitor,
+            **body.validated_data,
+            by_organiser=is_organiser(request.user, self.exhibitor.expo),
+            language=get_language(),
+        )
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 

@@ -30,6 +30,7 @@ class ExhibitorSerializer(serializers.ModelSerializer):
             "themes",
             "tier",
             "days",
+            "staff_badge_limit",
             "logo",
             "booths",
         ]
@@ -133,9 +134,11 @@ class LeadRequestSerializer(serializers.Serializer):
 
 
 class LeadSerializer(serializers.ModelSerializer):
-    """Contact details only where the visitor consents; otherwise ``null``."""
+    """Contact details only where the visitor consents; otherwise ``null``, and
+    ``contact`` says why: ``not_shared``, or ``erased`` once the visitor was erased."""
 
     scanned_by = serializers.CharField(source="scanned_by.username", allow_null=True)
+    contact = serializers.ChoiceField(choices=Lead.Contact.choices, read_only=True)
     name = serializers.SerializerMethodField()
     email = serializers.SerializerMethodField()
     organisation = serializers.SerializerMethodField()
@@ -152,6 +155,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "name",
             "email",
             "organisation",
+            "contact",
         ]
 
     def _consented(self, lead, field):

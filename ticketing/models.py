@@ -137,6 +137,11 @@ class Quota(models.Model):
         return self.size - self.used
 
 
+#: The domain of the addresses erased people's rows get (``ticketing/privacy.py``):
+#: reserved (RFC 2606), so never delivered.
+ERASED_DOMAIN = "erased.invalid"
+
+
 def new_secret():
     return secrets.token_urlsafe(24)
 
@@ -238,6 +243,11 @@ class Ticket(models.Model):
     @property
     def is_valid(self):
         return self.status == self.Status.VALID
+
+    @property
+    def is_erased(self):
+        """Its holder was erased (``manage.py erase_person``)."""
+        return self.holder_email.endswith(f"@{ERASED_DOMAIN}")
 
     @property
     def code(self) -> str:
