@@ -1,10 +1,12 @@
-"""Leads as CSV: UTF-8 with a byte-order mark, so spreadsheets open å, ä and ö right."""
+"""Leads as CSV: UTF-8 with a byte-order mark, so spreadsheets open å, ä and ö right, and no
+cell a visitor or staff member typed can become a formula (``expo.spreadsheets``)."""
 
-import csv
 import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from expo import spreadsheets
 
 from .serializers import LeadSerializer
 
@@ -12,7 +14,7 @@ from .serializers import LeadSerializer
 def leads_csv(leads):
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow(
         [
             _("Scanned"),
