@@ -165,6 +165,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# The largest logo, in pixels, that is decoded at all: 25 megapixels (5,000 × 5,000)
+# take about 100 MB while being scaled down.
+LOGO_MAX_PIXELS = int(os.environ.get("LOGO_MAX_PIXELS", 25_000_000))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "exhibitors:portal"
