@@ -180,7 +180,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend names a message but prints no recipient, body or private link.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "expo.mail.ConsoleBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "expo@localhost")
 
 REST_FRAMEWORK = {
@@ -207,6 +209,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Applies LOGGING, then keeps tokens, codes and private links out of every log line.
+LOGGING_CONFIG = "expo.redaction.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
