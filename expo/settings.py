@@ -5,6 +5,7 @@ channel layer, DEBUG on. Production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECR
 ``ALLOWED_HOSTS`` and ``DEBUG=0``; see docs/architecture.md for the full table.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
+    "axes",
     "events",
     "ticketing",
     "exhibitors",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "expo.urls"
@@ -132,6 +135,21 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-axes sees every sign-in first (the site's page and the admin's) and refuses a user
+# name after AXES_FAILURE_LIMIT failures from one address, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # organisers unlock in the admin
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept until they expire; successes are not
+AXES_LOCKOUT_CALLABLE = "expo.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "expo.throttling.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,6 +213,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "expo.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "expo.api.exception_handler",
+    # Limits per client (expo/throttling.py, docs/security.md): a rate is "<n>/<second,
+    # minute, hour or day>"; an empty value turns a limit off.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "expo.throttling.AnonThrottle",
+        "expo.throttling.UserThrottle",
+        "expo.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("THROTTLE_ANON", "600/minute") or None,
+        "user": os.environ.get("THROTTLE_USER", "1200/minute") or None,
+        "registrations": os.environ.get("THROTTLE_REGISTRATIONS", "10/minute") or None,
+        "holder": os.environ.get("THROTTLE_HOLDER", "60/minute") or None,
+        "scan": os.environ.get("THROTTLE_SCAN", "1200/minute") or None,
+    },
+    # Reverse proxies in front that append the client's address to X-Forwarded-For; 0
+    # (the default) takes the connection's address.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

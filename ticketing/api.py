@@ -16,6 +16,7 @@ from events.api import ExpoInURLMixin, ExpoScopedViewSet
 from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
+from expo.throttling import ScanThrottle
 
 from . import admission, badges, codes, lookups, selectors, services
 from .models import ScannerDevice, ScanPoint, SessionBooking, Ticket
@@ -82,6 +83,7 @@ class RegistrationView(ExpoInURLMixin, APIView):
     """Anyone may register; a sold-out ticket type or day answers ``409 sold_out``."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "registrations"
 
     def post(self, request, expo_slug):
         serializer = RegistrationSerializer(
@@ -117,6 +119,7 @@ def check_holder_or_organiser(request, ticket):
 class TicketView(generics.GenericAPIView):
     serializer_class = TicketSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
     queryset = Ticket.objects.select_related("expo", "ticket_type", "order")
 
     def get_ticket(self):
@@ -180,6 +183,7 @@ class TicketCancelView(TicketView):
 class SessionBookingsView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
 
     @extend_schema(
         request=BookingRequestSerializer,
@@ -200,6 +204,7 @@ class SessionBookingsView(generics.GenericAPIView):
 class SessionBookingView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
 
     def get_booking(self):
         booking = get_object_or_404(
@@ -257,6 +262,7 @@ class CheckInView(APIView):
     scans anywhere in the expos they organise."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScanThrottle]  # its own generous limit, not the general ones
 
     def post(self, request):
         if not isinstance(request.auth, ScannerDevice) and not request.user.is_authenticated:
