@@ -150,7 +150,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # organisers unlock in the admin
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # a superuser unlocks in the admin
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept until they expire; successes are not
 AXES_LOCKOUT_CALLABLE = "expo.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "expo.throttling.client_ip"
