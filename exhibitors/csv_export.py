@@ -1,11 +1,13 @@
-"""Leads as CSV: UTF-8 with a byte-order mark, so spreadsheets open å, ä and ö right."""
+"""Leads as CSV: UTF-8 with a byte-order mark, so spreadsheets open å, ä and ö right, and no
+cell a visitor or staff member typed can become a formula (``expo.spreadsheets``)."""
 
-import csv
 import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from expo import spreadsheets
 
 from .models import Lead
 from .serializers import LeadSerializer
@@ -20,7 +22,7 @@ _NO_NAME = {
 def leads_csv(leads):
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)
     writer.writerow(
         [
             _("Scanned"),

@@ -1,7 +1,9 @@
 """Rules of exhibitors: booths given for days, staff with badges, leads, imports."""
 
 import io
+import warnings
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -81,16 +83,34 @@ def _check_days(expo, days):
 
 def resized_logo(upload):
     """A logo upload checked to be an image and scaled down to ``LOGO_SIZE`` pixels, as
-    PNG. Raises ``InvalidInput`` on the ``logo`` field otherwise."""
+    PNG. Raises ``InvalidInput`` on the ``logo`` field otherwise.
+
+    A small file can claim a huge canvas (a PNG of 13,000 × 13,000 pixels compresses to
+    a few hundred kilobytes and takes gigabytes to decode), so the size is read from the
+    header, which ``Image.open`` parses without decoding, and checked against
+    ``settings.LOGO_MAX_PIXELS`` before any pixel is loaded."""
     if upload.size > LOGO_MAX_BYTES:
         raise InvalidInput({"logo": _("The logo may be at most 5 MB.")})
+    too_large = InvalidInput(
+        {
+            "logo": _("The logo may have at most %(megapixels)s megapixels.")
+            % {"megapixels": settings.LOGO_MAX_PIXELS // 1_000_000}
+        }
+    )
     try:
-        image = Image.open(upload)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+        if image.format not in {"PNG", "JPEG", "WEBP"}:
+            raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")})
+        width, height = image.size
+        if width * height > settings.LOGO_MAX_PIXELS:
+            raise too_large
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError):
         raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")}) from None
-    if image.format not in {"PNG", "JPEG", "WEBP"}:
-        raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")})
     image.thumbnail((LOGO_SIZE, LOGO_SIZE))
     if image.mode not in {"RGB", "RGBA"}:
         image = image.convert("RGBA")

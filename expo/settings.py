@@ -5,11 +5,13 @@ channel layer, DEBUG on. Production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECR
 ``ALLOWED_HOSTS`` and ``DEBUG=0``; see docs/architecture.md for the full table.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,9 +61,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "channels",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "events",
     "outbox",
     "ticketing",
@@ -71,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "expo.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "expo.urls"
@@ -154,6 +161,21 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# django-axes sees every sign-in first (the site's page and the admin's) and refuses a user
+# name after AXES_FAILURE_LIMIT failures from one address, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # a superuser unlocks in the admin
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept until they expire; successes are not
+AXES_LOCKOUT_CALLABLE = "expo.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "expo.throttling.client_ip"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -186,6 +208,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# The largest logo, in pixels, that is decoded at all: 25 megapixels (5,000 × 5,000)
+# take about 100 MB while being scaled down.
+LOGO_MAX_PIXELS = int(os.environ.get("LOGO_MAX_PIXELS", 25_000_000))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "exhibitors:portal"
@@ -194,11 +219,33 @@ LOGOUT_REDIRECT_URL = "login"
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it: otherwise any client could
+# claim a secure connection.
+if env_flag("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, images and connections (the live dashboard's WebSocket included: CSP
+# level 3 'self' covers ws: and wss: of the same host) from this site only; expo/csp.py
+# has the one allowance, for the API's pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "font-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend names a message but prints no recipient, body or private link.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "expo.mail.ConsoleBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "expo@localhost")
 
 REST_FRAMEWORK = {
@@ -211,6 +258,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "expo.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "expo.api.exception_handler",
+    # Limits per client (expo/throttling.py, docs/security.md): a rate is "<n>/<second,
+    # minute, hour or day>"; an empty value turns a limit off.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "expo.throttling.AnonThrottle",
+        "expo.throttling.UserThrottle",
+        "expo.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("THROTTLE_ANON", "600/minute") or None,
+        "user": os.environ.get("THROTTLE_USER", "1200/minute") or None,
+        "registrations": os.environ.get("THROTTLE_REGISTRATIONS", "10/minute") or None,
+        "holder": os.environ.get("THROTTLE_HOLDER", "60/minute") or None,
+        "scan": os.environ.get("THROTTLE_SCAN", "1200/minute") or None,
+    },
+    # Reverse proxies in front that append the client's address to X-Forwarded-For; 0
+    # (the default) takes the connection's address.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -223,8 +287,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from this site (drf-spectacular-sidecar), not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
+# Applies LOGGING, then keeps tokens, codes and private links out of every log line.
+LOGGING_CONFIG = "expo.redaction.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -74,6 +74,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_throttling(settings):
+    """The suite registers, scans and reads far faster than any one client may: the API's
+    limits are off unless a test sets a rate (tests/test_limits.py)."""
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(rates),
+    }
+
+
+@pytest.fixture(autouse=True)
 def fresh_lookups():
     """Each test starts without the scan lookups an earlier test left in this process."""
     from ticketing import lookups, selectors

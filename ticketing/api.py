@@ -15,6 +15,7 @@ from events.api import ExpoInURLMixin, ExpoScopedViewSet
 from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
+from expo.throttling import ScanThrottle
 
 from . import access, admission, badges, codes, lookups, selectors, services
 from .models import ScannerDevice, ScanPoint, Ticket
@@ -93,6 +94,7 @@ class RegistrationView(ExpoInURLMixin, APIView):
     """Anyone may register; a sold-out ticket type or day answers ``409 sold_out``."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "registrations"
 
     def post(self, request, expo_slug):
         serializer = RegistrationSerializer(
@@ -129,6 +131,7 @@ class TicketView(generics.GenericAPIView):
 
     serializer_class = TicketSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
 
     def get_ticket(self):
         return access.ticket_or_404(self.request, self.kwargs["pk"])
@@ -195,6 +198,7 @@ class TicketCancelView(TicketView):
 class SessionBookingsView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
 
     @extend_schema(
         request=BookingRequestSerializer,
@@ -215,6 +219,7 @@ class SessionBookingsView(generics.GenericAPIView):
 class SessionBookingView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
 
     def get_booking(self):
         return access.booking_or_404(self.request, self.kwargs["pk"], self.kwargs["booking_id"])
@@ -266,6 +271,7 @@ class CheckInView(APIView):
     scans anywhere in the expos they organise."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScanThrottle]  # its own generous limit, not the general ones
 
     def post(self, request):
         if not isinstance(request.auth, ScannerDevice) and not request.user.is_authenticated:

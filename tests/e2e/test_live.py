@@ -82,24 +82,26 @@ def test_the_dashboard_follows_check_ins_live(page, future_expo, holders, organi
         )
         page.goto(f"{url}/expos/future/live/")
         status = page.locator("#live-status")
-        page.wait_for_function("document.getElementById('live-status').dataset.state === 'live'")
+        page.wait_for_function(
+            "() => document.getElementById('live-status').dataset.state === 'live'"
+        )
         assert status.inner_text() == "Live"
         assert page.locator("#on-site").inner_text() == "0"
 
         for ticket in holders[:3]:
             scan(url, token, ticket)
-        page.wait_for_function("document.getElementById('on-site').textContent === '3'")
+        page.wait_for_function("() => document.getElementById('on-site').textContent === '3'")
         assert page.locator("#entries-today").inner_text() == "3"
         assert page.locator("#hourly-chart rect").count() == 1
         assert page.locator("#chart-summary").inner_text().endswith(": 3")
 
     # The server goes away: the page says so, in words, and keeps trying.
     page.wait_for_function(
-        "document.getElementById('live-status').dataset.state === 'reconnecting'"
+        "() => document.getElementById('live-status').dataset.state === 'reconnecting'"
     )
     assert "Reconnecting" in status.inner_text()
     gate = ScanPoint.objects.get(slug="north")
     services.check_in(holders[3].code, gate, "in")  # while the dashboard is cut off
     with asgi_server(port):
-        page.wait_for_function("document.getElementById('on-site').textContent === '4'")
+        page.wait_for_function("() => document.getElementById('on-site').textContent === '4'")
         assert status.inner_text() == "Live"

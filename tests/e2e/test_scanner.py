@@ -18,7 +18,7 @@ def device(future_expo):
 def scan(page, code):
     """What a keyboard-wedge scanner does: type the code, then Enter, into whatever has
     the focus, which the page keeps on the code input."""
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'code'")
     page.keyboard.type(code)
     page.keyboard.press("Enter")
     answer = page.locator("#answer")

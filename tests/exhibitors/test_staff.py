@@ -127,7 +127,10 @@ def test_an_invited_staff_member_sets_a_password_and_signs_in(client, people, ac
         follow=True,
     )
     assert done.redirect_chain[-1][0] == "/accounts/reset/done/"
-    assert client.login(username="nils", password="bikupa-vid-hamnen-7")
+    signed_in = client.post(
+        "/accounts/login/", {"username": "nils", "password": "bikupa-vid-hamnen-7"}
+    )
+    assert signed_in.status_code == 302, signed_in.content
     assert client.get(f"/portal/{acme.pk}/").status_code == 200
 
     # The link works once.

@@ -559,7 +559,7 @@ def test_a_visitor_registers_books_and_cancels_in_a_browser(
     CSRF check let through: what the test client cannot show."""
     phone.goto(f"{live_server.url}/expos/future/register/")
     phone.get_by_role("button", name="Register", exact=True).click()
-    phone.wait_for_function("document.activeElement.id === 'error-summary'")
+    phone.wait_for_function("() => document.activeElement.id === 'error-summary'")
     phone.get_by_label("Season").check()
     phone.get_by_label("Full name").fill("Åsa Öberg")
     phone.get_by_label("E-mail").fill("asa@example.org")
