@@ -116,6 +116,16 @@ class ExhibitorAdmin(TranslationsAdminMixin, ExpoPartAdmin):
     def save_model(self, request, obj, form, change):
         services.save_exhibitor(obj, themes=form.cleaned_data.get("themes"))
 
+    def delete_model(self, request, obj):
+        # Its staff lose their badges, as when they are taken off the staff one by one.
+        for member in obj.members.select_related("ticket"):
+            services.remove_member(member)
+        obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        for exhibitor in queryset:
+            self.delete_model(request, exhibitor)
+
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="exhibitors_import"),

@@ -136,3 +136,17 @@ def test_exhibitor_days_that_are_not_the_expos_are_a_form_error(admin_client, ac
     ]
     acme.refresh_from_db()
     assert acme.days == []
+
+
+@pytest.mark.parametrize("way", ["page", "action"])
+def test_deleting_an_exhibitor_cancels_its_staff_badges(admin_client, acme, way):
+    member = services.add_member(acme, username="siv", email="siv@acme.se", name="Siv Acme")
+    if way == "page":
+        admin_client.post(f"/admin/exhibitors/exhibitor/{acme.pk}/delete/", {"post": "yes"})
+    else:
+        admin_client.post(
+            "/admin/exhibitors/exhibitor/",
+            {"action": "delete_selected", "_selected_action": [acme.pk], "post": "yes"},
+        )
+    assert not Member.objects.exists()
+    assert Ticket.objects.get(pk=member.ticket.pk).status == Ticket.Status.CANCELLED
