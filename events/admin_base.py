@@ -75,14 +75,8 @@ class OrganiserScopeMixin:
     its expo decides as much as the inline's own rows do.
     """
 
-    #: The lookup from this admin's model to its expo; found from the model when unset.
-    expo_path = None
-
-    def get_expo_path(self):
-        return self.expo_path or expo_path(self.model)
-
     def get_queryset(self, request):
-        return in_scope(super().get_queryset(request), request.user, self.get_expo_path())
+        return in_scope(super().get_queryset(request), request.user, expo_path(self.model))
 
     def is_in_scope(self, request, obj):
         if request.user.is_superuser or obj is None or obj.pk is None:
