@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 DEFAULT_OPENS_AT = dt.time(9, 0)
 DEFAULT_CLOSES_AT = dt.time(21, 0)
@@ -134,6 +135,8 @@ class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("venue")
@@ -157,6 +160,8 @@ class Hall(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("The most people allowed inside at once."),
     )
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["name"]
@@ -184,6 +189,8 @@ class Room(models.Model):
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["hall__name", "name"]
@@ -213,6 +220,8 @@ class Track(models.Model):
         _("colour"), max_length=7, default="#1f5f8b", help_text=_("A hex colour such as #1f5f8b.")
     )
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("track")
@@ -239,6 +248,8 @@ class Conference(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
     )
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -276,6 +287,8 @@ class Speaker(models.Model):
     biography_translations = translations_field(_("biography in other languages"))
     email = models.EmailField(_("e-mail"), blank=True)
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("speaker")
@@ -298,6 +311,8 @@ class OpeningDay(models.Model):
     opens_at = models.TimeField(_("opens"), default=DEFAULT_OPENS_AT)
     closes_at = models.TimeField(_("closes"), default=DEFAULT_CLOSES_AT)
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["date"]
@@ -352,6 +367,8 @@ class Session(models.Model):
         Conference, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="sessions")
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["start", "room__name"]

@@ -117,7 +117,10 @@ def check_holder_or_organiser(request, ticket):
 class TicketView(generics.GenericAPIView):
     serializer_class = TicketSerializer
     permission_classes = [permissions.AllowAny]
-    queryset = Ticket.objects.select_related("expo", "ticket_type", "order")
+    expo_of = (Ticket, "pk")
+
+    def get_queryset(self):
+        return Ticket.objects.select_related("expo", "ticket_type", "order")
 
     def get_ticket(self):
         ticket = self.get_object()
@@ -180,6 +183,7 @@ class TicketCancelView(TicketView):
 class SessionBookingsView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    expo_of = (Session, "pk")
 
     @extend_schema(
         request=BookingRequestSerializer,
@@ -200,6 +204,7 @@ class SessionBookingsView(generics.GenericAPIView):
 class SessionBookingView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    expo_of = (Session, "pk")
 
     def get_booking(self):
         booking = get_object_or_404(

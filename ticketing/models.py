@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from events.models import Conference, Expo, Hall, Session
 
@@ -65,6 +66,8 @@ class TicketType(models.Model):
         _("most tickets in one order"), default=10, validators=[MinValueValidator(1)]
     )
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["expo", "price", "name"]
         verbose_name = _("ticket type")
@@ -99,6 +102,8 @@ class Quota(models.Model):
     day = models.DateField(_("day"), null=True, blank=True)
     size = models.PositiveIntegerField(_("places"))
     used = models.PositiveIntegerField(_("used"), default=0)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["expo", "ticket_type", "day"]
@@ -150,6 +155,8 @@ class Order(models.Model):
     secret = models.CharField(max_length=48, unique=True, default=new_secret, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("order")
@@ -179,6 +186,8 @@ class Ticket(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["id"]
@@ -212,6 +221,8 @@ class SessionBooking(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ScopedManager(expo="ticket__expo")
 
     class Meta:
         ordering = ["session", "id"]
@@ -257,6 +268,8 @@ class ScanPoint(models.Model):
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.BOTH
     )
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["expo", "kind", "name"]
         verbose_name = _("scan point")
@@ -289,6 +302,8 @@ class ScannerDevice(models.Model):
     key = models.CharField(max_length=40, unique=True, default=new_device_key, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["expo", "name"]
@@ -348,6 +363,8 @@ class CheckIn(models.Model):
         db_index=False,
     )
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["-scanned_at"]
         verbose_name = _("check-in")
@@ -381,6 +398,8 @@ class Presence(models.Model):
     day = models.DateField()
     inside = models.BooleanField(default=False)
 
+    objects = ScopedManager(expo="ticket__expo")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -402,6 +421,8 @@ class Occupancy(models.Model):
     day = models.DateField()
     inside = models.IntegerField(default=0)
     entries = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         verbose_name = _("occupancy")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
+from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
@@ -46,23 +47,26 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, start, reset, if_empty, no_progress, verbosity, **options):
-        existing = Expo.objects.filter(slug=demo.SLUG)
-        if reset:
-            try:
-                existing.delete()
-            except (ProtectedError, RestrictedError):
-                raise CommandError(
-                    "The demo expo has tickets or other records that keep it; it is not deleted."
-                ) from None
-        if if_empty and Expo.objects.exists():
-            self.stdout.write("There are expos already; the demo is not loaded.")
-        elif existing.exists():
-            self.stdout.write(
-                f"The demo expo “{demo.SLUG}” is loaded already (--reset rebuilds it)."
-            )
-        else:
-            self._build(start, quiet=no_progress or verbosity == 0)
-        self._organiser()
+        # The demo expo is built, or rebuilt, beside any others.
+        with scopes_disabled():
+            existing = Expo.objects.filter(slug=demo.SLUG)
+            if reset:
+                try:
+                    existing.delete()
+                except (ProtectedError, RestrictedError):
+                    raise CommandError(
+                        "The demo expo has tickets or other records that keep it; "
+                        "it is not deleted."
+                    ) from None
+            if if_empty and Expo.objects.exists():
+                self.stdout.write("There are expos already; the demo is not loaded.")
+            elif existing.exists():
+                self.stdout.write(
+                    f"The demo expo “{demo.SLUG}” is loaded already (--reset rebuilds it)."
+                )
+            else:
+                self._build(start, quiet=no_progress or verbosity == 0)
+            self._organiser()
 
     def _build(self, start, *, quiet):
         start = start or timezone.localdate()
