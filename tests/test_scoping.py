@@ -1,16 +1,19 @@
 """One expo per request: its scope, time zone and language reach every door."""
 
 import datetime as dt
+import io
 import zoneinfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_scopes import ScopeError, scope, scopes_disabled
 from rest_framework.test import APIClient
 
+from events import demo
 from events.models import Expo, Hall, Room, Session
 from exhibitors.models import Exhibitor, Lead, Member
 from ticketing import services
@@ -180,6 +183,22 @@ def test_a_scan_through_the_api_costs_no_more_statements_for_the_scope(future_ex
     # Lock the ticket, mark its presence, insert the check-in, move the counters, and
     # the savepoint around them.
     assert len(statements) == 6
+
+
+@pytest.mark.scoped
+@pytest.mark.django_db
+def test_commands_enter_the_scope_they_act_in(tmp_path):
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    call_command("seed_demo", "--no-progress", **quiet)
+    call_command("print_badges", "--expo", demo.SLUG, "-o", tmp_path / "badges.pdf", **quiet)
+    call_command("recount_attendance", **quiet)
+    call_command("export_person", "nobody@example.org", **quiet)
+    listing = tmp_path / "exhibitors.csv"
+    listing.write_text("name,website\nNordic Bikes,https://bikes.example.org\n", encoding="utf-8")
+    call_command("import_exhibitors", str(listing), "--expo", demo.SLUG, **quiet)
+    call_command("seed_demo", "--reset", "--no-progress", **quiet)
+    with scopes_disabled():
+        assert Session.objects.filter(expo__slug=demo.SLUG).exists()
 
 
 @pytest.fixture

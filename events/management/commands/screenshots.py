@@ -60,52 +60,49 @@ class Command(BaseCommand):
         expo = Expo.objects.filter(slug=expo).first()
         if expo is None:
             raise CommandError("No such expo; load the demo with manage.py seed_demo.")
-        # The pages shown are the expo's.
         with scope(expo=expo.pk):
             sessions_by_day = selectors.sessions_by_day(expo)
-            if not sessions_by_day:
-                raise CommandError("The expo has no sessions to show.")
-            busiest = max(sessions_by_day, key=lambda day: len(sessions_by_day[day]))
-            session = sessions_by_day[busiest][0]
-            pages = {
-                "programme": f"/expos/{expo.slug}/programme/?day={busiest.isoformat()}",
-                "programme-grid": (
-                    f"/expos/{expo.slug}/programme/?day={busiest.isoformat()}&view=grid"
-                ),
-                "session": f"/expos/{expo.slug}/sessions/{session.pk}/",
-            }
-            output.mkdir(parents=True, exist_ok=True)
-            server = make_server(
-                "127.0.0.1", 0, get_wsgi_application(), ThreadingServer, handler_class=QuietHandler
-            )
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            base = f"http://127.0.0.1:{server.server_port}"
-            written = 0
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop, not ours
-            try:
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(
-                        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-                    )
-                    for screen, viewport in SCREENS.items():
-                        context = browser.new_context(viewport=viewport, locale=language)
-                        context.add_cookies(
-                            [{"name": "django_language", "value": language, "url": base}]
-                        )
-                        page = context.new_page()
-                        for name, path in pages.items():
-                            page.goto(base + path)
-                            target = output / f"{name}-{screen}.png"
-                            page.screenshot(path=target, full_page=False)
-                            written += 1
-                            self.stdout.write(f"{target}")
-                        context.close()
-                    browser.close()
-            finally:
-                del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-                server.shutdown()
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"{written} screenshots of {expo.name} at {timezone.now():%Y-%m-%d}."
+        if not sessions_by_day:
+            raise CommandError("The expo has no sessions to show.")
+        busiest = max(sessions_by_day, key=lambda day: len(sessions_by_day[day]))
+        session = sessions_by_day[busiest][0]
+        pages = {
+            "programme": f"/expos/{expo.slug}/programme/?day={busiest.isoformat()}",
+            "programme-grid": f"/expos/{expo.slug}/programme/?day={busiest.isoformat()}&view=grid",
+            "session": f"/expos/{expo.slug}/sessions/{session.pk}/",
+        }
+        output.mkdir(parents=True, exist_ok=True)
+        server = make_server(
+            "127.0.0.1", 0, get_wsgi_application(), ThreadingServer, handler_class=QuietHandler
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_port}"
+        written = 0
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop, not ours
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
                 )
+                for screen, viewport in SCREENS.items():
+                    context = browser.new_context(viewport=viewport, locale=language)
+                    context.add_cookies(
+                        [{"name": "django_language", "value": language, "url": base}]
+                    )
+                    page = context.new_page()
+                    for name, path in pages.items():
+                        page.goto(base + path)
+                        target = output / f"{name}-{screen}.png"
+                        page.screenshot(path=target, full_page=False)
+                        written += 1
+                        self.stdout.write(f"{target}")
+                    context.close()
+                browser.close()
+        finally:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+            server.shutdown()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{written} screenshots of {expo.name} at {timezone.now():%Y-%m-%d}."
             )
+        )

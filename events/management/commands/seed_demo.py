@@ -47,26 +47,24 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, start, reset, if_empty, no_progress, verbosity, **options):
-        # The demo expo is built, or rebuilt, beside any others.
-        with scopes_disabled():
-            existing = Expo.objects.filter(slug=demo.SLUG)
-            if reset:
-                try:
-                    existing.delete()
-                except (ProtectedError, RestrictedError):
-                    raise CommandError(
-                        "The demo expo has tickets or other records that keep it; "
-                        "it is not deleted."
-                    ) from None
-            if if_empty and Expo.objects.exists():
-                self.stdout.write("There are expos already; the demo is not loaded.")
-            elif existing.exists():
-                self.stdout.write(
-                    f"The demo expo “{demo.SLUG}” is loaded already (--reset rebuilds it)."
-                )
-            else:
+        existing = Expo.objects.filter(slug=demo.SLUG)
+        if reset:
+            try:
+                existing.delete()
+            except (ProtectedError, RestrictedError):
+                raise CommandError(
+                    "The demo expo has tickets or other records that keep it; it is not deleted."
+                ) from None
+        if if_empty and Expo.objects.exists():
+            self.stdout.write("There are expos already; the demo is not loaded.")
+        elif existing.exists():
+            self.stdout.write(
+                f"The demo expo “{demo.SLUG}” is loaded already (--reset rebuilds it)."
+            )
+        else:
+            with scopes_disabled():  # the demo is built beside any other expos
                 self._build(start, quiet=no_progress or verbosity == 0)
-            self._organiser()
+        self._organiser()
 
     def _build(self, start, *, quiet):
         start = start or timezone.localdate()

@@ -21,23 +21,22 @@ class Command(BaseCommand):
         expo_object = Expo.objects.filter(slug=expo).first()
         if expo_object is None:
             raise CommandError(f"No expo “{expo}”.")
-        # The rows are the expo's.
-        with scope(expo=expo_object.pk):
-            try:
-                text = file.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as error:
-                raise CommandError(f"Cannot read {file}: {error}") from error
-            try:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {file}: {error}") from error
+        try:
+            with scope(expo=expo_object.pk):
                 report = importing.import_exhibitors(expo_object, text)
-            except importing.ImportFailed as failed:
-                for line, message in failed.errors:
-                    self.stderr.write(f"{file}:{line}: {message}")
-                raise CommandError(
-                    f"{len(failed.errors)} errors in {file}; nothing was imported."
-                ) from None
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"{report.created} exhibitors created, {report.updated} updated, "
-                    f"{report.booths} booth assignments."
-                )
+        except importing.ImportFailed as failed:
+            for line, message in failed.errors:
+                self.stderr.write(f"{file}:{line}: {message}")
+            raise CommandError(
+                f"{len(failed.errors)} errors in {file}; nothing was imported."
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{report.created} exhibitors created, {report.updated} updated, "
+                f"{report.booths} booth assignments."
             )
+        )
