@@ -103,10 +103,14 @@ def _api_credentials(request):
 def scope_of_request(request, match):
     """The value of the ``expo`` scope for a request about no one expo."""
     user = request.user
-    if not user.is_authenticated and match.route.startswith("api/"):
-        user, auth = _api_credentials(request)
+    if match.route.startswith("api/"):
+        # In the order the API authenticates: a scanner device's key, the session, a
+        # user's key.
+        token_user, auth = _api_credentials(request)
         if getattr(auth, "expo_id", None) is not None:
             return [auth.expo_id]  # A scanner device scans in its own expo.
+        if not user.is_authenticated:
+            user = token_user
     return user_expos(user, admin=match.app_name == "admin")
 
 

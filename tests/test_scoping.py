@@ -137,6 +137,9 @@ def test_the_portal_of_expo_a_cannot_reach_expo_bs_objects(two_expos):
     a, b = two_expos["a"], two_expos["b"]
     client = Client()
     client.force_login(a["staff"])
+    # The start page is about no one expo: it is scoped to the expos the user staffs.
+    start = client.get("/portal/")
+    assert start.status_code == 302 and start.url == f"/portal/{a['exhibitor'].pk}/"
     assert client.get(f"/portal/{a['exhibitor'].pk}/").status_code == 200
     remove = f"/portal/{a['exhibitor'].pk}/staff/{b['member'].pk}/remove/"
     assert client.post(remove).status_code == 404
