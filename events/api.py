@@ -28,8 +28,9 @@ WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
 
 class ExpoTimeZoneMixin:
     """Reads and writes times in the expo's own time zone: an input without an offset is
-    taken as local time there, and output carries the expo's offset. The zone is the one
-    ``expo.scoping.ExpoMiddleware`` activates for the request's expo."""
+    taken as local time there, and output carries the expo's offset."""
+
+    # ``expo.scoping.ExpoMiddleware`` activates the zone for the whole request.
 
     permission_classes = [IsOrganiserOrReadOnly]
 
@@ -40,11 +41,11 @@ class ExpoTimeZoneMixin:
 
 
 class ExpoInURLMixin(ExpoTimeZoneMixin):
-    """For views under ``/api/v1/expos/{expo_slug}/``: the request's expo."""
+    """For views under ``/api/v1/expos/{expo_slug}/``: the expo, looked up once."""
 
     @property
     def expo(self):
-        return expo_or_404(self.request)
+        return expo_or_404(self.request)  # found by ``expo.scoping.ExpoMiddleware``
 
     def get_expo(self):
         return self.expo
