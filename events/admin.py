@@ -22,7 +22,7 @@ from expo.errors import Conflict, InvalidInput
 from . import services
 from .admin_base import ScopedModelAdmin, ScopedTabularInline
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
-from .selectors import organised_expos
+from .selectors import fellow_organisers, organised_expos
 from .translations import TranslationsAdminMixin, translations_form
 
 
@@ -76,6 +76,11 @@ class ExpoAdmin(TranslationsAdminMixin, ScopedModelAdmin):
         ),
         (_("Languages"), {"fields": ("languages",)}),
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organisers" and not request.user.is_superuser:
+            kwargs["queryset"] = fellow_organisers(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,14 +1,15 @@
 """Programme part of the v1 API: expos, halls, rooms, tracks, conferences, speakers,
 opening days and sessions."""
 
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
+from expo.scoping import expo_or_404
+
 from . import selectors, services
-from .models import Expo, Session
+from .models import Expo, Hall, Room, Session
 from .permissions import IsOrganiserOrReadOnly
 from .serializers import (
     ConferenceSerializer,
@@ -29,17 +30,9 @@ class ExpoTimeZoneMixin:
     """Reads and writes times in the expo's own time zone: an input without an offset is
     taken as local time there, and output carries the expo's offset."""
 
+    # ``expo.scoping.ExpoMiddleware`` activates the zone for the whole request.
+
     permission_classes = [IsOrganiserOrReadOnly]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        expo = self.get_expo()
-        if expo is not None:
-            timezone.activate(expo.tz)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        timezone.deactivate()
-        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -50,9 +43,9 @@ class ExpoTimeZoneMixin:
 class ExpoInURLMixin(ExpoTimeZoneMixin):
     """For views under ``/api/v1/expos/{expo_slug}/``: the expo, looked up once."""
 
-    @cached_property
+    @property
     def expo(self):
-        return get_object_or_404(Expo, slug=self.kwargs["expo_slug"])
+        return expo_or_404(self.request)  # found by ``expo.scoping.ExpoMiddleware``
 
     def get_expo(self):
         return self.expo
@@ -77,7 +70,12 @@ class ExpoScopedViewSet(ExpoInURLMixin, viewsets.ModelViewSet):
 )
 class ExpoViewSet(ExpoTimeZoneMixin, viewsets.ModelViewSet):
     serializer_class = ExpoSerializer
-    queryset = Expo.objects.prefetch_related("halls", "rooms__hall")
+    # Every expo's halls and rooms are public, so the list reads them across expos.
+    queryset = Expo.objects.prefetch_related(
+        Prefetch("halls", queryset=Hall.objects.with_scopes_disabled().all()),
+        Prefetch("rooms", queryset=Room.objects.with_scopes_disabled().select_related("hall")),
+    )
+    expo_of = (Expo, "slug")
     lookup_field = "slug"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -165,8 +163,11 @@ class SessionViewSet(
     """``/api/v1/sessions/{id}/``: one session, whichever expo it is in."""
 
     serializer_class = SessionSerializer
-    queryset = Session.objects.select_related("expo", "room__hall", "track", "conference")
     http_method_names = ["get", "patch", "delete", "head", "options"]
+    expo_of = (Session, "pk")
+
+    def get_queryset(self):
+        return Session.objects.select_related("expo", "room__hall", "track", "conference")
 
     def get_expo(self):
         return self.get_object().expo

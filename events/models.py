@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 DEFAULT_OPENS_AT = dt.time(9, 0)
 DEFAULT_CLOSES_AT = dt.time(21, 0)
@@ -150,6 +151,8 @@ class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("venue")
@@ -173,6 +176,8 @@ class Hall(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("The most people allowed inside at once."),
     )
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["name"]
@@ -201,6 +206,8 @@ class Room(models.Model):
     name = models.CharField(_("name"), max_length=200)
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["hall__name", "name"]
         verbose_name = _("room")
@@ -228,6 +235,8 @@ class Track(models.Model):
     colour = models.CharField(
         _("colour"), max_length=7, default="#1f5f8b", help_text=_("A hex colour such as #1f5f8b.")
     )
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["name"]
@@ -263,6 +272,8 @@ class Conference(models.Model):
             "staff badges in too."
         ),
     )
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -300,6 +311,8 @@ class Speaker(models.Model):
     biography_translations = translations_field(_("biography in other languages"))
     email = models.EmailField(_("e-mail"), blank=True)
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("speaker")
@@ -322,6 +335,8 @@ class OpeningDay(models.Model):
     opens_at = models.TimeField(_("opens"), default=DEFAULT_OPENS_AT)
     closes_at = models.TimeField(_("closes"), default=DEFAULT_CLOSES_AT)
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["date"]
@@ -376,6 +391,8 @@ class Session(models.Model):
         Conference, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="sessions")
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["start", "room__name"]

@@ -3,6 +3,9 @@
 import datetime as dt
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 from .models import Expo, Session
 
 
@@ -64,3 +67,14 @@ def organised_expos(user):
     if user.is_superuser:
         return Expo.objects.all()
     return Expo.objects.filter(organisers=user)
+
+
+def fellow_organisers(user):
+    """The accounts an organiser may name as an expo's organisers: themselves and those
+    who organise an expo with them. Nobody else's user name is shown to them."""
+    return (
+        get_user_model()
+        .objects.filter(Q(pk=user.pk) | Q(organised_expos__organisers=user))
+        .distinct()
+        .order_by("username")
+    )

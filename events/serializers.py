@@ -62,7 +62,7 @@ class HallSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSe
 
 
 class RoomSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
-    hall = ExpoSlugField(queryset=Hall.objects.all())
+    hall = ExpoSlugField(queryset=Hall.objects)
 
     class Meta:
         model = Room
@@ -171,9 +171,9 @@ class SpeakerListField(serializers.PrimaryKeyRelatedField):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    room = ExpoSlugField(queryset=Room.objects.all())
-    track = ExpoSlugField(queryset=Track.objects.all(), required=False, allow_null=True)
-    conference = ExpoSlugField(queryset=Conference.objects.all(), required=False, allow_null=True)
+    room = ExpoSlugField(queryset=Room.objects)
+    track = ExpoSlugField(queryset=Track.objects, required=False, allow_null=True)
+    conference = ExpoSlugField(queryset=Conference.objects, required=False, allow_null=True)
     speakers = SpeakerListField(many=True, required=False)
     day = serializers.SerializerMethodField()
     hall = serializers.SlugRelatedField(source="room.hall", slug_field="slug", read_only=True)
@@ -221,6 +221,6 @@ class SessionFilterSerializer(serializers.Serializer):
     """The query parameters of the session list."""
 
     day = serializers.DateField(required=False, help_text="YYYY-MM-DD in the expo's time zone.")
-    room = ExpoSlugField(queryset=Room.objects.all(), required=False)
-    track = ExpoSlugField(queryset=Track.objects.all(), required=False)
-    conference = ExpoSlugField(queryset=Conference.objects.all(), required=False)
+    room = ExpoSlugField(queryset=Room.objects, required=False)
+    track = ExpoSlugField(queryset=Track.objects, required=False)
+    conference = ExpoSlugField(queryset=Conference.objects, required=False)

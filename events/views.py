@@ -8,13 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from expo.scoping import expo_or_404
+
 from . import exports, extensions, selectors
 from .forms import ProgrammeFilterForm
-from .models import Conference, Expo, Speaker
-
-
-def _expo(slug):
-    return get_object_or_404(Expo, slug=slug)
+from .models import Conference, Speaker
 
 
 def _with_seats_left(sessions):
@@ -32,7 +30,7 @@ def _open_days(expo):
 
 
 def expo_home(request, expo_slug):
-    expo = _expo(expo_slug)
+    expo = expo_or_404(request)
     now = timezone.now()
     today = expo.local_day(now)
     windows = selectors.opening_windows(expo)
@@ -60,7 +58,7 @@ def expo_home(request, expo_slug):
 
 
 def programme(request, expo_slug):
-    expo = _expo(expo_slug)
+    expo = expo_or_404(request)
     days = _open_days(expo)
     form = ProgrammeFilterForm(request.GET or None, expo=expo, days=days)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -102,14 +100,14 @@ def _grid(sessions):
 
 
 def session_detail(request, expo_slug, session_id):
-    expo = _expo(expo_slug)
+    expo = expo_or_404(request)
     [session] = _with_seats_left([get_object_or_404(selectors.programme(expo), pk=session_id)])
     context = {"expo": expo, "session": session}
     return render(request, "events/session.html", context)
 
 
 def conference_detail(request, expo_slug, conference_slug):
-    expo = _expo(expo_slug)
+    expo = expo_or_404(request)
     conference = get_object_or_404(Conference, expo=expo, slug=conference_slug)
     sessions = _with_seats_left(selectors.programme(expo).filter(conference=conference))
     context = {
@@ -121,7 +119,7 @@ def conference_detail(request, expo_slug, conference_slug):
 
 
 def speaker_detail(request, expo_slug, speaker_id):
-    expo = _expo(expo_slug)
+    expo = expo_or_404(request)
     speaker = get_object_or_404(Speaker, expo=expo, pk=speaker_id)
     sessions = _with_seats_left(selectors.programme(expo).filter(speakers=speaker))
     context = {"expo": expo, "speaker": speaker, "sessions": sessions}
@@ -136,7 +134,7 @@ def _session_url(request):
 
 def schedule_ics(request, expo_slug):
     """The whole programme as iCalendar, or one ``?day=``, ``?track=`` or ``?session=``."""
-    expo = _expo(expo_slug)
+    expo = expo_or_404(request)
     sessions = selectors.programme(expo)
     name = expo.name
     if day := request.GET.get("day"):
@@ -161,7 +159,7 @@ def schedule_ics(request, expo_slug):
 
 
 def schedule_json(request, expo_slug):
-    expo = _expo(expo_slug)
+    expo = expo_or_404(request)
     sessions = selectors.programme(expo)
     latest = max((s.pk for s in sessions), default=0)
     document = exports.frab_schedule(

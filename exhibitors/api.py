@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from events.api import ExpoInURLMixin
 from events.permissions import IsOrganiserOrReadOnly, is_organiser
+from expo.scoping import expo_or_404
 
 from . import selectors, services
 from .csv_export import leads_csv
@@ -82,6 +83,7 @@ class ExhibitorDetailView(generics.RetrieveUpdateAPIView):
     serializer_class = ExhibitorSerializer
     permission_classes = [MayManageOrReadOnly]
     http_method_names = ["get", "patch", "head", "options"]
+    expo_of = (Exhibitor, "pk")
 
     def get_queryset(self):
         return Exhibitor.objects.select_related("expo").prefetch_related(
@@ -90,8 +92,8 @@ class ExhibitorDetailView(generics.RetrieveUpdateAPIView):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if "pk" in self.kwargs:
-            context["expo"] = get_object_or_404(Exhibitor, pk=self.kwargs["pk"]).expo
+        if self.request.expo is not None:
+            context["expo"] = self.request.expo
         return context
 
     def perform_update(self, serializer):
@@ -136,10 +138,13 @@ class BoothDetailView(generics.RetrieveUpdateAPIView):
 
     serializer_class = BoothSerializer
     http_method_names = ["get", "patch", "head", "options"]
-    queryset = Booth.objects.select_related("hall", "expo").prefetch_related("booth_days")
+    expo_of = (Booth, "pk")
+
+    def get_queryset(self):
+        return Booth.objects.select_related("hall", "expo").prefetch_related("booth_days")
 
     def get_expo(self):
-        return get_object_or_404(Booth, pk=self.kwargs["pk"]).expo
+        return expo_or_404(self.request)
 
     permission_classes = [IsOrganiserOrReadOnly]
 
@@ -160,6 +165,7 @@ class ExhibitorScopedView(generics.GenericAPIView):
     organisers)."""
 
     organisers_too = True
+    expo_of = (Exhibitor, "pk")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

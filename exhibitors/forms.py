@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelMultipleChoiceField
 
 from events.models import Track
 from events.translations import translations_form
@@ -28,6 +29,8 @@ class ProfileForm(translations_form(Exhibitor)):
             "themes",
         ]
         widgets = {"themes": forms.CheckboxSelectMultiple}
+        # The expo's tracks are set per form, inside the request's scope.
+        field_classes = {"themes": SafeModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

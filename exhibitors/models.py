@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from events import translations
 from events.models import Expo, Hall, Track, translations_field
@@ -59,6 +60,8 @@ class Exhibitor(models.Model):
         verbose_name=_("staff"),
     )
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("exhibitor")
@@ -86,6 +89,8 @@ class Member(models.Model):
     ticket = models.OneToOneField(
         Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="exhibitor_member"
     )
+
+    objects = ScopedManager(expo="exhibitor__expo")
 
     class Meta:
         verbose_name = _("staff member")
@@ -122,6 +127,8 @@ class Booth(models.Model):
         validators=[MinValueValidator(Decimal("0.5"))],
     )
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["hall__name", "code"]
         verbose_name = _("booth")
@@ -145,6 +152,8 @@ class BoothDay(models.Model):
     booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="booth_days")
     exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="booth_days")
     day = models.DateField(_("day"))
+
+    objects = ScopedManager(expo="booth__expo")
 
     class Meta:
         ordering = ["day"]
@@ -175,6 +184,8 @@ class Lead(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
+
+    objects = ScopedManager(expo="exhibitor__expo")
 
     class Meta:
         ordering = ["-scanned_at"]

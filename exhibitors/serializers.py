@@ -10,7 +10,7 @@ from .models import Booth, Exhibitor, Lead
 
 class ExhibitorSerializer(serializers.ModelSerializer):
     themes = serializers.SlugRelatedField(
-        slug_field="slug", many=True, required=False, queryset=Track.objects.all()
+        slug_field="slug", many=True, required=False, queryset=Track.objects
     )
     booths = serializers.SerializerMethodField()
 
@@ -58,9 +58,9 @@ class ExhibitorSerializer(serializers.ModelSerializer):
 
 
 class BoothSerializer(serializers.ModelSerializer):
-    hall = serializers.SlugRelatedField(slug_field="slug", queryset=Hall.objects.all())
+    hall = serializers.SlugRelatedField(slug_field="slug", queryset=Hall.objects)
     exhibitor = serializers.PrimaryKeyRelatedField(
-        queryset=Exhibitor.objects.all(), required=False, allow_null=True, write_only=True
+        queryset=Exhibitor.objects, required=False, allow_null=True, write_only=True
     )
     days = serializers.ListField(child=serializers.DateField(), required=False, write_only=True)
     exhibitors = serializers.SerializerMethodField()

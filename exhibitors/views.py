@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import selectors as programme
-from events.models import Expo, Hall, Session
+from events.models import Hall, Session
 from events.permissions import is_organiser
 from expo.errors import Conflict, InvalidInput
+from expo.scoping import expo_of, expo_or_404
 
 from . import selectors, services
 from .csv_export import leads_csv
@@ -53,6 +54,7 @@ def portal(request):
 
 
 @login_required
+@expo_of(Exhibitor, "pk")
 def portal_exhibitor(request, pk):
     exhibitor = _managed(request, pk)
     profile = ProfileForm(instance=exhibitor)
@@ -111,6 +113,7 @@ def portal_exhibitor(request, pk):
 
 @login_required
 @require_POST
+@expo_of(Exhibitor, "pk")
 def remove_member(request, pk, member_id):
     exhibitor = _managed(request, pk)
     member = get_object_or_404(Member, pk=member_id, exhibitor=exhibitor)
@@ -120,6 +123,7 @@ def remove_member(request, pk, member_id):
 
 
 @login_required
+@expo_of(Exhibitor, "pk")
 def scan(request, pk):
     """Scan visitors' badges at the booth: a keyboard-wedge scanner types the code and
     presses Enter, which sends the form."""
@@ -146,6 +150,7 @@ def scan(request, pk):
 
 
 @login_required
+@expo_of(Exhibitor, "pk")
 def export_leads(request, pk):
     exhibitor = _staffed(request, pk)
     response = HttpResponse(
@@ -156,7 +161,7 @@ def export_leads(request, pk):
 
 
 def directory(request, expo_slug):
-    expo = get_object_or_404(Expo, slug=expo_slug)
+    expo = expo_or_404(request)
     days = list(programme.opening_windows(expo))
     form = DirectoryFilterForm(request.GET or None, expo=expo, days=days)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -176,7 +181,7 @@ def directory(request, expo_slug):
 
 
 def exhibitor_page(request, expo_slug, pk):
-    expo = get_object_or_404(Expo, slug=expo_slug)
+    expo = expo_or_404(request)
     exhibitor = get_object_or_404(
         Exhibitor.objects.prefetch_related(
             "themes",
@@ -199,7 +204,7 @@ def exhibitor_page(request, expo_slug, pk):
 def floor_plan(request, expo_slug, hall_slug):
     """The hall's booths as labelled rectangles on an SVG plan, each linked to its
     exhibitor; ``?highlight=<exhibitor id>`` marks one, ``?day=`` picks the day."""
-    expo = get_object_or_404(Expo, slug=expo_slug)
+    expo = expo_or_404(request)
     hall = get_object_or_404(Hall, expo=expo, slug=hall_slug)
     day = programme_day(request.GET.get("day"), expo)
     booths = selectors.floor_plan(hall, day)

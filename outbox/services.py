@@ -29,6 +29,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_scopes import scope, scopes_disabled
 
 from . import tasks
 from .models import Mail
@@ -79,7 +80,9 @@ def deliver(mail_id):
         compose = import_string(mail.composer)
         if getattr(compose, "mail_kind", None) is None:
             raise ValueError(f"{mail.composer} is not an e-mail composer")
-        compose(**mail.arguments).send()
+        with _scope_of(mail):
+            message = compose(**mail.arguments)
+        message.send()
     except Exception as error:  # any failure is recorded on the mail and retried
         _record_failure(mail, error)
     else:
@@ -88,6 +91,14 @@ def deliver(mail_id):
         mail.next_attempt_at = None
         mail.attempts += 1
         mail.save(update_fields=["status", "sent_at", "next_attempt_at", "attempts"])
+
+
+def _scope_of(mail):
+    """The worker serves no request, so it enters the mail's expo scope itself: a composer
+    reads that expo's rows only. A mail of no expo reads across them."""
+    if mail.expo_id is None:
+        return scopes_disabled()
+    return scope(expo=mail.expo_id)
 
 
 def retry_delay(attempts):

@@ -20,6 +20,7 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django_scopes import scope
 
 from events.models import Expo
 from ticketing import selectors
@@ -41,8 +42,9 @@ def message(snapshot):
 
 @database_sync_to_async
 def snapshot(expo_id):
-    expo = Expo.objects.get(pk=expo_id)
-    return selectors.attendance(expo)
+    with scope(expo=expo_id):
+        expo = Expo.objects.get(pk=expo_id)
+        return selectors.attendance(expo)
 
 
 async def subscribe(expo_id, listener):

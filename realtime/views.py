@@ -2,16 +2,16 @@
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from events.models import Expo
 from events.permissions import is_organiser
+from expo.scoping import expo_or_404
 from ticketing import selectors
 
 
 def live(request, expo_slug):
-    expo = get_object_or_404(Expo, slug=expo_slug)
+    expo = expo_or_404(request)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_organiser(request.user, expo):

@@ -1,3 +1,4 @@
+import contextvars
 import datetime as dt
 import socket
 import threading
@@ -8,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from django_tasks_db.management.commands import db_worker
 from rest_framework.test import APIClient
 
@@ -36,7 +38,11 @@ def at_once(function, arguments):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    # Each thread runs in a copy of the caller's context, and so in its expo scope.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(run, argument))
+        for argument in arguments
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -71,6 +77,24 @@ def local(day, hour, minute=0, tz=STOCKHOLM):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "scoped: the test runs with the expo scopes enforced, as requests are"
+    )
+
+
+@pytest.fixture(autouse=True)
+def unscoped(request):
+    """Tests set up several expos at once, so queries run outside any expo's scope, as
+    the demo and the commands do; a request still enters its own expo's scope in the
+    middleware. Tests marked ``scoped`` prove the scoping itself."""
+    if request.node.get_closest_marker("scoped"):
+        yield
+        return
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

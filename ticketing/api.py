@@ -132,6 +132,7 @@ class TicketView(generics.GenericAPIView):
     serializer_class = TicketSerializer
     permission_classes = [permissions.AllowAny]
     throttle_scope = "holder"
+    expo_of = (Ticket, "pk")
 
     def get_ticket(self):
         return access.ticket_or_404(self.request, self.kwargs["pk"])
@@ -199,6 +200,7 @@ class SessionBookingsView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
     throttle_scope = "holder"
+    expo_of = (Session, "pk")
 
     @extend_schema(
         request=BookingRequestSerializer,
@@ -220,6 +222,7 @@ class SessionBookingView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
     throttle_scope = "holder"
+    expo_of = (Session, "pk")
 
     def get_booking(self):
         return access.booking_or_404(self.request, self.kwargs["pk"], self.kwargs["booking_id"])

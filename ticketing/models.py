@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from events.models import Conference, Expo, Hall, Session
 from events.selectors import opening_windows
@@ -67,6 +68,8 @@ class TicketType(models.Model):
     max_per_order = models.PositiveSmallIntegerField(
         _("most tickets in one order"), default=10, validators=[MinValueValidator(1)]
     )
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["expo", "price", "name"]
@@ -151,6 +154,8 @@ class Quota(models.Model):
     size = models.PositiveIntegerField(_("places"))
     used = models.PositiveIntegerField(_("used"), default=0)
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["expo", "ticket_type", "day"]
         verbose_name = _("quota")
@@ -214,6 +219,8 @@ class Order(models.Model):
     )
     secret = models.CharField(max_length=48, unique=True, default=new_secret, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["-created_at"]
@@ -289,7 +296,7 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
-    objects = TicketQuerySet.as_manager()
+    objects = ScopedManager(TicketQuerySet.as_manager().__class__, expo="expo")
 
     class Meta:
         ordering = ["id"]
@@ -328,6 +335,8 @@ class SessionBooking(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ScopedManager(expo="ticket__expo")
 
     class Meta:
         ordering = ["session", "id"]
@@ -372,6 +381,8 @@ class ScanPoint(models.Model):
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.BOTH
     )
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["expo", "kind", "name"]
@@ -424,6 +435,8 @@ class ScannerDevice(models.Model):
     key = models.CharField(max_length=40, unique=True, default=new_device_key, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         ordering = ["expo", "name"]
@@ -487,6 +500,8 @@ class CheckIn(models.Model):
     # the same scan, answered from its row (``services.checkin``).
     nonce = models.CharField(max_length=100, blank=True, default="")
 
+    objects = ScopedManager(expo="expo")
+
     class Meta:
         ordering = ["-scanned_at"]
         verbose_name = _("check-in")
@@ -532,6 +547,8 @@ class Presence(models.Model):
     day = models.DateField()
     inside = models.BooleanField(default=False)
 
+    objects = ScopedManager(expo="ticket__expo")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -553,6 +570,8 @@ class Occupancy(models.Model):
     day = models.DateField()
     inside = models.IntegerField(default=0)
     entries = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(expo="expo")
 
     class Meta:
         verbose_name = _("occupancy")

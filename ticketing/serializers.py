@@ -17,9 +17,9 @@ class TicketTypeSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
         help_text="Days it is valid on; empty means every open day (a season ticket).",
     )
     halls = ExpoSlugField(
-        queryset=Hall.objects.all(), many=True, required=False, help_text="Empty admits all."
+        queryset=Hall.objects, many=True, required=False, help_text="Empty admits all."
     )
-    conference = ExpoSlugField(queryset=Conference.objects.all(), required=False, allow_null=True)
+    conference = ExpoSlugField(queryset=Conference.objects, required=False, allow_null=True)
 
     class Meta:
         model = TicketType
@@ -92,13 +92,13 @@ class TicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
 
 
 class TicketFilterSerializer(serializers.Serializer):
-    ticket_type = ExpoSlugField(queryset=TicketType.objects.all(), required=False)
+    ticket_type = ExpoSlugField(queryset=TicketType.objects, required=False)
     day = serializers.DateField(required=False)
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
 
 
 class BadgeFilterSerializer(serializers.Serializer):
-    ticket_type = ExpoSlugField(queryset=TicketType.objects.all(), required=False)
+    ticket_type = ExpoSlugField(queryset=TicketType.objects, required=False)
     day = serializers.DateField(required=False)
     layout = serializers.ChoiceField(choices=["a6", "a4x4"], default="a4x4")
 
@@ -111,7 +111,7 @@ class AttendeeSerializer(serializers.Serializer):
 
 
 class RegistrationSerializer(serializers.Serializer):
-    ticket_type = ExpoSlugField(queryset=TicketType.objects.all())
+    ticket_type = ExpoSlugField(queryset=TicketType.objects)
     day = serializers.DateField(required=False, allow_null=True)
     attendees = AttendeeSerializer(many=True, allow_empty=False)
     language = serializers.ChoiceField(
@@ -204,7 +204,7 @@ class ExpoSessionField(serializers.PrimaryKeyRelatedField):
 
 
 class ScanPointSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
-    hall = ExpoSlugField(queryset=Hall.objects.all(), required=False, allow_null=True)
+    hall = ExpoSlugField(queryset=Hall.objects, required=False, allow_null=True)
     session = ExpoSessionField(required=False, allow_null=True)
 
     class Meta:

@@ -11,10 +11,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events import exports
-from events.models import Expo, Session
+from events.models import Session
 from events.permissions import is_organiser
 from expo import throttling
 from expo.errors import Conflict, InvalidInput
+from expo.scoping import expo_or_404
 
 from . import admission, badges, extensions, selectors, services
 from .forms import MOST_ATTENDEE_ROWS, AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
@@ -28,7 +29,7 @@ def register(request, expo_slug):
     "Add another attendee" and "Remove" are submit buttons: the page comes back with one
     row more or less and nothing checked yet, so the form works without JavaScript.
     """
-    expo = get_object_or_404(Expo, slug=expo_slug)
+    expo = expo_or_404(request)
     ticket_types = selectors.public_ticket_types(expo)
     if request.method != "POST":
         choice = TicketChoiceForm(expo=expo, ticket_types=ticket_types)

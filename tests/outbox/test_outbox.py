@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
 from events.models import Expo
@@ -218,3 +219,20 @@ def test_organisers_see_and_send_again_only_their_own_expos_mails(organiser_clie
         ("city-expo", "pending"),
         ("other-expo", "failed"),
     }
+
+
+@pytest.fixture
+def scoped_order(expo):
+    with scopes_disabled():
+        ticket_type = expo.ticket_types.create(slug="day", name="Day ticket", kind="day")
+        return services.register(expo, ticket_type, [attendee()], day=JUNE_2)
+
+
+@pytest.mark.scoped
+def test_the_worker_composes_each_mail_in_its_expos_scope(scoped_order):
+    """The worker serves no request, so no middleware gives it a scope: it enters the
+    mail's expo itself, as scopes are enforced in a worker process."""
+    send_queued_mail()
+    queued = Mail.objects.get()
+    assert (queued.status, queued.last_error) == ("sent", "")
+    assert [message.to for message in mail.outbox] == [["asa@example.org"]]

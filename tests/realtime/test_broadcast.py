@@ -2,6 +2,7 @@
 with a short timeout, and a layer that does not answer is skipped until it does."""
 
 import contextlib
+import contextvars
 import socket
 import threading
 import time
@@ -51,10 +52,15 @@ def test_scans_answer_while_the_channel_layer_hangs(future_expo, holders, settin
             }
         }
         results = []
+        context = contextvars.copy_context()  # the test's scope, in the scanning thread
         scanner = threading.Thread(
-            target=lambda: results.extend(
-                services.check_in(ticket.code, gate, "in").check_in.result for ticket in holders[:5]
-            )
+            target=context.run,
+            args=(
+                lambda: results.extend(
+                    services.check_in(ticket.code, gate, "in").check_in.result
+                    for ticket in holders[:5]
+                ),
+            ),
         )
         scanner.start()
         scanner.join(timeout=30)

@@ -224,10 +224,14 @@ def _limit_for(ticket, scan_point, place, day):
     if scan_point.kind != ScanPoint.Kind.SESSION:
         return None, None
     session = scan_point.session
-    booked = SessionBooking.objects.filter(session=session, status=SessionBooking.Status.BOOKED)
+    # The session and the place are the expo's already: the scope's join on the tickets
+    # would only slow the door down.
+    booked = SessionBooking.objects.with_scopes_disabled().filter(
+        session=session, status=SessionBooking.Status.BOOKED
+    )
     if booked.filter(ticket=ticket).exists():
         return session.seats, CheckIn.Result.SESSION_FULL
-    arrived = Presence.objects.filter(place=place, day=day, inside=True)
+    arrived = Presence.objects.with_scopes_disabled().filter(place=place, day=day, inside=True)
     held = booked.exclude(ticket__in=arrived.values("ticket")).count()
     return session.seats - held, CheckIn.Result.SESSION_FULL
 

@@ -11,6 +11,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from django.core.management.base import BaseCommand, CommandError
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
+from django_scopes import scope
 
 from events import selectors
 from events.models import Expo
@@ -59,7 +60,8 @@ class Command(BaseCommand):
         expo = Expo.objects.filter(slug=expo).first()
         if expo is None:
             raise CommandError("No such expo; load the demo with manage.py seed_demo.")
-        sessions_by_day = selectors.sessions_by_day(expo)
+        with scope(expo=expo.pk):
+            sessions_by_day = selectors.sessions_by_day(expo)
         if not sessions_by_day:
             raise CommandError("The expo has no sessions to show.")
         busiest = max(sessions_by_day, key=lambda day: len(sessions_by_day[day]))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
+from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
@@ -61,7 +62,8 @@ class Command(BaseCommand):
                 f"The demo expo “{demo.SLUG}” is loaded already (--reset rebuilds it)."
             )
         else:
-            self._build(start, quiet=no_progress or verbosity == 0)
+            with scopes_disabled():  # the demo is built beside any other expos
+                self._build(start, quiet=no_progress or verbosity == 0)
         self._organiser()
 
     def _build(self, start, *, quiet):

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scope
 
 from events.models import Expo
 from exhibitors import importing
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         try:
-            report = importing.import_exhibitors(expo_object, text)
+            with scope(expo=expo_object.pk):
+                report = importing.import_exhibitors(expo_object, text)
         except importing.ImportFailed as failed:
             for line, message in failed.errors:
                 self.stderr.write(f"{file}:{line}: {message}")

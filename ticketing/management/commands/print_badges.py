@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scope
 from tqdm import tqdm
 
 from events.models import Expo
@@ -24,11 +25,17 @@ class Command(BaseCommand):
         try:
             expo = Expo.objects.get(slug=expo)
             if ticket_type:
-                ticket_type = TicketType.objects.get(expo=expo, slug=ticket_type)
+                ticket_type = TicketType.objects.with_scope(expo=expo.pk).get(
+                    expo=expo, slug=ticket_type
+                )
         except Expo.DoesNotExist:
             raise CommandError(f"No expo “{expo}”.") from None
         except TicketType.DoesNotExist:
             raise CommandError(f"No ticket type “{ticket_type}” in {expo}.") from None
+        with scope(expo=expo.pk):
+            self.print_badges(expo, ticket_type, day, layout, output, verbosity)
+
+    def print_badges(self, expo, ticket_type, day, layout, output, verbosity):
         tickets = selectors.expo_tickets(
             expo, ticket_type=ticket_type or None, day=day, status="valid"
         )
