@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from expo.validation import DayField, MomentField
 
 from . import services
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track
@@ -121,6 +124,12 @@ class OpeningDaySerializer(ModelRulesMixin, serializers.ModelSerializer):
 class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
     halls = HallSerializer(many=True, read_only=True)
     rooms = RoomSerializer(many=True, read_only=True)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=settings.LANGUAGES),
+        allow_empty=False,
+        required=False,
+        help_text="Language codes, the main language first.",
+    )
 
     class Meta:
         model = Expo
@@ -174,6 +183,8 @@ class SessionSerializer(serializers.ModelSerializer):
     track = ExpoSlugField(queryset=Track.objects.all(), required=False, allow_null=True)
     conference = ExpoSlugField(queryset=Conference.objects.all(), required=False, allow_null=True)
     speakers = SpeakerListField(many=True, required=False)
+    start = MomentField()
+    end = MomentField()
     day = serializers.SerializerMethodField()
     hall = serializers.SlugRelatedField(source="room.hall", slug_field="slug", read_only=True)
     seats = serializers.IntegerField(read_only=True, help_text="Seats on offer.")
@@ -219,7 +230,7 @@ class SessionSerializer(serializers.ModelSerializer):
 class SessionFilterSerializer(serializers.Serializer):
     """The query parameters of the session list."""
 
-    day = serializers.DateField(required=False, help_text="YYYY-MM-DD in the expo's time zone.")
+    day = DayField(required=False, help_text="YYYY-MM-DD in the expo's time zone.")
     room = ExpoSlugField(queryset=Room.objects.all(), required=False)
     track = ExpoSlugField(queryset=Track.objects.all(), required=False)
     conference = ExpoSlugField(queryset=Conference.objects.all(), required=False)

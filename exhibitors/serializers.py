@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Hall, Track
+from expo.validation import DayField
 
 from . import selectors
 from .models import Booth, Exhibitor, Lead
@@ -61,7 +62,7 @@ class BoothSerializer(serializers.ModelSerializer):
     exhibitor = serializers.PrimaryKeyRelatedField(
         queryset=Exhibitor.objects.all(), required=False, allow_null=True, write_only=True
     )
-    days = serializers.ListField(child=serializers.DateField(), required=False, write_only=True)
+    days = serializers.ListField(child=DayField(), required=False, write_only=True)
     exhibitors = serializers.SerializerMethodField()
 
     class Meta:
@@ -114,7 +115,9 @@ class BoothSerializer(serializers.ModelSerializer):
 
 class MemberRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(
+        required=False, default="", help_text="Needed for a new account: the badge goes there."
+    )
     name = serializers.CharField(max_length=200)
 
 
