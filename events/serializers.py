@@ -151,20 +151,6 @@ class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
         ]
 
 
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"},
-                "name": {"type": "string"},
-                "organisation": {"type": "string"},
-            },
-        },
-        "description": "Speakers as objects; write a list of speaker ids.",
-    }
-)
 class SpeakerListField(serializers.PrimaryKeyRelatedField):
     """Written as speaker ids; read as ``{"id", "name", "organisation"}`` objects."""
 

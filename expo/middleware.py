@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from .validation import has_nul
 
+ADDRESS = object()
+
 
 class RefuseNulCharacters:
     """Answers ``400`` when the address or a query parameter holds a NUL character.
@@ -25,15 +27,19 @@ class RefuseNulCharacters:
             return self.get_response(request)
         message = _("Null characters are not allowed.")
         if request.path_info.startswith("/api/"):
-            return JsonResponse({refused: [message]}, status=400)
+            body = {"detail": message} if refused is ADDRESS else {refused: [message]}
+            return JsonResponse(body, status=400)
         return render(request, "bad_request.html", {"message": message}, status=400)
 
     @staticmethod
     def refused(request):
-        """The name of the first part of the request with a NUL in it, or ``None``."""
+        """The query parameter with a NUL in it, ``ADDRESS`` when it is in the address
+        or a parameter's name, or ``None``."""
         if has_nul(request.path_info):
-            return "detail"
+            return ADDRESS
         for name, values in request.GET.lists():
-            if has_nul(name) or any(has_nul(value) for value in values):
-                return name.replace("\x00", "") or "detail"
+            if has_nul(name):
+                return ADDRESS
+            if any(has_nul(value) for value in values):
+                return name
         return None

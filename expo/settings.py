@@ -208,6 +208,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "expo.schema.document_errors",
+        "expo.schema.times_of_day",
+    ],
     # Sessions, expos and registrations name languages from the same list.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "expo.settings.LANGUAGES",
