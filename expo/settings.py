@@ -193,8 +193,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "expo.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "expo.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "expo.parsers.FormParser",
+        "expo.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -89,6 +89,32 @@ def test_a_nul_inside_a_translation_is_a_field_error(organiser_api, expo, path, 
     assert not Track.objects.filter(slug="new").exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("room", NUL), ("track", NUL), ("speakers", [NUL]), ("title", {"sv": [NUL]})],
+)
+def test_a_nul_anywhere_in_a_body_is_a_field_error(organiser_api, room, track, field, value):
+    body = {
+        "title": "Bostäder för alla",
+        "room": "a1",
+        "start": "2026-06-02T13:00:00+02:00",
+        "end": "2026-06-02T14:00:00+02:00",
+        field: value,
+    }
+    response = organiser_api.post("/api/v1/expos/city-expo/sessions/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Session.objects.exists()
+
+
+def test_a_nul_in_a_field_name_is_refused(organiser_api, room):
+    response = organiser_api.post(
+        "/api/v1/expos/city-expo/tracks/", {"slug": "x", "name": "X", NUL: 1}, format="json"
+    )
+    assert response.status_code == 400
+    assert not Track.objects.exists()
+
+
 @pytest.mark.parametrize("depth", [200_000, 50])
 @pytest.mark.parametrize(
     "path",

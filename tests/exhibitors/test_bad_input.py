@@ -85,3 +85,14 @@ def test_a_booth_given_on_a_day_far_outside_the_calendar_is_a_field_error(
     assert response.status_code == 400
     assert "days" in response.json()
     assert not Booth.objects.filter(code="B9").exists()
+
+
+@pytest.mark.parametrize("format", ["multipart", "json"])
+def test_a_nul_in_a_theme_is_a_field_error(organiser_api, acme, format):
+    response = organiser_api.patch(
+        f"/api/v1/exhibitors/{acme.pk}/", {"themes": [NUL], "tagline": "Ny"}, format=format
+    )
+    assert response.status_code == 400
+    assert "themes" in response.json()
+    acme.refresh_from_db()
+    assert acme.tagline == ""
