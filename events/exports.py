@@ -9,6 +9,7 @@
 import datetime as dt
 import uuid
 
+import icalendar
 from django.utils import timezone
 
 from . import selectors
@@ -23,70 +24,37 @@ def session_guid(session):
     return str(uuid.uuid5(GUID_NAMESPACE, f"session:{session.pk}"))
 
 
-def _escape(text):
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line):
-    """Lines longer than 75 octets continue on the next line after a space, without
-    splitting a UTF-8 character."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment):
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def ical(expo, sessions, *, name, url_of):
-    """An iCalendar file of ``sessions`` named ``name``; ``url_of(session)`` gives each
-    session's page."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODUCT}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(name)}",
-        f"X-WR-TIMEZONE:{expo.time_zone}",
-    ]
-    stamp = _utc(timezone.now())
+    """An iCalendar file (bytes) of ``sessions`` named ``name``; ``url_of(session)`` gives
+    each session's page.
+
+    Written with the ``icalendar`` package, which escapes every text value and folds long
+    lines: a title or a ``?track=`` holding a line break stays inside its property instead
+    of starting a new one."""
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODUCT)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Extension properties are not known to be text, so they are marked as text to be escaped.
+    calendar.add("x-wr-calname", icalendar.vText(name))
+    calendar.add("x-wr-timezone", icalendar.vText(expo.time_zone))
+    stamp = timezone.now().astimezone(dt.UTC)
     for session in sessions:
-        place = f"{session.room.name}, {session.room.hall.name}"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{session_guid(session)}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(session.start)}",
-            f"DTEND:{_utc(session.end)}",
-            f"SUMMARY:{_escape(translated(session, 'title'))}",
-            f"LOCATION:{_escape(place)}",
-            f"URL:{url_of(session)}",
-        ]
+        event = icalendar.Event()
+        event.add("uid", session_guid(session))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", session.start.astimezone(dt.UTC))
+        event.add("dtend", session.end.astimezone(dt.UTC))
+        event.add("summary", translated(session, "title"))
+        event.add("location", f"{session.room.name}, {session.room.hall.name}")
+        event.add("url", url_of(session))
         if abstract := translated(session, "abstract"):
-            lines.append(f"DESCRIPTION:{_escape(abstract)}")
+            event.add("description", abstract)
         if session.track:
-            lines.append(f"CATEGORIES:{_escape(translated(session.track, 'name'))}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+            event.add("categories", [translated(session.track, "name")])
+        calendar.add_component(event)
+    return calendar.to_ical()
 
 
 def _hours_minutes(delta):

@@ -57,12 +57,28 @@ def validate_translations(value):
         validate_no_nul(text)
 
 
-def translations_field(verbose_name):
+def validate_single_line(value):
+    """Expo names and session titles end up in e-mail subjects, where a line break would
+    start a header of its own: refuse CR and LF where they are written."""
+    if "\r" in value or "\n" in value:
+        raise ValidationError(_("Keep this on one line: no line breaks."), code="line_break")
+
+
+def validate_single_line_translations(value):
+    if isinstance(value, dict):
+        for text in value.values():
+            if isinstance(text, str):
+                validate_single_line(text)
+
+
+def translations_field(verbose_name, *, single_line=False):
     """``{language code: text}`` of a text in the languages other than the expo's main
-    one (see ``events/translations.py``)."""
-    return models.JSONField(
-        verbose_name, default=dict, blank=True, validators=[validate_translations]
-    )
+    one (see ``events/translations.py``); ``single_line`` for texts that go into e-mail
+    headers."""
+    validators = [validate_translations]
+    if single_line:
+        validators.append(validate_single_line_translations)
+    return models.JSONField(verbose_name, default=dict, blank=True, validators=validators)
 
 
 def all_languages():
@@ -71,9 +87,9 @@ def all_languages():
 
 class Expo(models.Model):
     slug = models.SlugField(_("short name"), unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("description"), blank=True)
-    name_translations = translations_field(_("name in other languages"))
+    name_translations = translations_field(_("name in other languages"), single_line=True)
     description_translations = translations_field(_("description in other languages"))
     start_date = models.DateField(_("first day"), validators=[validate_day])
     end_date = models.DateField(_("last day"), validators=[validate_day])
@@ -242,14 +258,22 @@ class Conference(models.Model):
 
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="conferences")
     slug = models.SlugField(_("short name"))
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("description"), blank=True)
-    name_translations = translations_field(_("name in other languages"))
+    name_translations = translations_field(_("name in other languages"), single_line=True)
     description_translations = translations_field(_("description in other languages"))
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    admits_exhibitor_staff = models.BooleanField(
+        _("exhibitor staff badges admit"),
+        default=False,
+        help_text=_(
+            "Its sessions need a ticket to the conference; tick this to let exhibitors' "
+            "staff badges in too."
+        ),
     )
 
     class Meta:
@@ -343,9 +367,9 @@ class Session(models.Model):
         TOUR = "tour", _("Guided tour")
 
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="sessions")
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     abstract = models.TextField(_("abstract"), blank=True)
-    title_translations = translations_field(_("title in other languages"))
+    title_translations = translations_field(_("title in other languages"), single_line=True)
     abstract_translations = translations_field(_("abstract in other languages"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TALK)
     room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions")

@@ -95,6 +95,7 @@ class ConferenceSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.M
             "start_date",
             "end_date",
             "capacity",
+            "admits_exhibitor_staff",
             "name_translations",
             "description_translations",
         ]

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Expo
+from .models import Expo, validate_single_line
 
 # The translatable fields of each model, by model name.
 FIELDS = {
@@ -45,6 +45,13 @@ def translations_form(model, base=forms.ModelForm):
                 ),
                 required=False,
                 max_length=model_field.max_length,
+                # The main field's own checks (one line for a name that goes into an
+                # e-mail subject) hold in every language.
+                validators=[
+                    validator
+                    for validator in model_field.validators
+                    if validator is validate_single_line
+                ],
                 widget=forms.Textarea(attrs={"rows": 3}) if is_long else forms.TextInput,
             )
 

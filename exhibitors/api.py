@@ -2,13 +2,13 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, mixins, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from events.api import ExpoInURLMixin
 from events.permissions import IsOrganiserOrReadOnly, is_organiser
@@ -16,7 +16,7 @@ from expo.validation import query_day
 
 from . import selectors, services
 from .csv_export import leads_csv
-from .models import Booth, Exhibitor, Member
+from .models import Booth, Exhibitor, Lead, Member
 from .permissions import MayManageOrReadOnly, is_staff_of
 from .serializers import (
     BoothSerializer,
@@ -89,9 +89,12 @@ class ExhibitorDetailView(generics.RetrieveUpdateAPIView):
     def perform_update(self, serializer):
         exhibitor = serializer.instance
         themes = serializer.validated_data.pop("themes", None)
-        for name, value in serializer.validated_data.items():
-            setattr(exhibitor, name, value)
-        services.save_exhibitor(exhibitor, themes=themes)
+        services.change_exhibitor(
+            exhibitor,
+            serializer.validated_data,
+            themes=themes,
+            by_organiser=is_organiser(self.request.user, exhibitor.expo),
+        )
 
 
 class BoothListView(ExpoInURLMixin, generics.ListCreateAPIView):
@@ -144,7 +147,7 @@ class BoothDetailView(generics.RetrieveUpdateAPIView):
         services.save_booth(booth, exhibitor=exhibitor, days=days)
 
 
-class ExhibitorScopedView(APIView):
+class ExhibitorScopedView(generics.GenericAPIView):
     """Views under ``/api/v1/exhibitors/{id}/`` for its staff (and, where said, the
     organisers)."""
 
@@ -162,20 +165,38 @@ class ExhibitorScopedView(APIView):
             _refuse(request, _("Only this exhibitor's staff may do this."))
 
 
-class MembersView(ExhibitorScopedView):
-    @extend_schema(responses=MemberSerializer(many=True), summary="The exhibitor's staff")
+class MembersView(mixins.ListModelMixin, ExhibitorScopedView):
+    serializer_class = MemberSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema has no exhibitor
+            return Member.objects.none()
+        return selectors.members(self.exhibitor)
+
+    @extend_schema(summary="The exhibitor's staff")
     def get(self, request, pk):
-        return Response(MemberSerializer(selectors.members(self.exhibitor), many=True).data)
+        return self.list(request)
 
     @extend_schema(
         request=MemberRequestSerializer,
         responses={201: MemberSerializer},
-        summary="Add a staff member (made if new), with a staff badge",
+        summary="Add a staff member with a staff badge",
+        description=(
+            "Staff invite new people only: a new account is made and an invitation to set "
+            "its password is e-mailed. An existing account (same user name or e-mail) is "
+            "added by the expo's organisers only; staff get `409` `account_exists`. When "
+            "the exhibitor's staff badges are all handed out: `409` `staff_badges_used_up`."
+        ),
     )
     def post(self, request, pk):
         body = MemberRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        member = services.add_member(self.exhibitor, **body.validated_data)
+        member = services.add_member(
+            self.exhibitor,
+            **body.validated_data,
+            by_organiser=is_organiser(request.user, self.exhibitor.expo),
+            language=get_language(),
+        )
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -187,12 +208,18 @@ class MemberDetailView(ExhibitorScopedView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LeadsView(ExhibitorScopedView):
+class LeadsView(mixins.ListModelMixin, ExhibitorScopedView):
     organisers_too = False  # leads are the exhibitor's own
+    serializer_class = LeadSerializer
 
-    @extend_schema(responses=LeadSerializer(many=True), summary="The exhibitor's leads")
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema has no exhibitor
+            return Lead.objects.none()
+        return selectors.leads(self.exhibitor)
+
+    @extend_schema(summary="The exhibitor's leads")
     def get(self, request, pk):
-        return Response(LeadSerializer(selectors.leads(self.exhibitor), many=True).data)
+        return self.list(request)
 
     @extend_schema(
         request=LeadRequestSerializer,

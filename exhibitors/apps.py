@@ -7,7 +7,13 @@ class ExhibitorsConfig(AppConfig):
     verbose_name = _("Exhibitors")
 
     def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
         from ticketing import extensions
+
+        # Pillow refuses outright any image past twice this, wherever it is opened.
+        Image.MAX_IMAGE_PIXELS = settings.LOGO_MAX_PIXELS
 
         from . import (
             privacy,  # noqa: F401  (registers the leads' privacy section)

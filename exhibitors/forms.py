@@ -45,7 +45,14 @@ class ProfileForm(translations_form(Exhibitor)):
 class MemberForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=200)
     username = forms.CharField(label=_("User name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_(
+            "A new staff member gets an invitation to choose a password at this address, "
+            "and their staff badge."
+        ),
+    )
 
 
 class LeadScanForm(forms.Form):

@@ -41,6 +41,11 @@ class Exhibitor(models.Model):
         blank=True,
         help_text=_("The days they exhibit, YYYY-MM-DD; empty for every day of the expo."),
     )
+    staff_badge_limit = models.PositiveSmallIntegerField(
+        _("staff badges"),
+        default=10,
+        help_text=_("The most staff badges its staff may hold at once; set by the organisers."),
+    )
     sessions = models.ManyToManyField(
         "events.Session",
         blank=True,
@@ -186,6 +191,19 @@ class Lead(models.Model):
     def __str__(self):
         return f"{self.exhibitor}: #{self.ticket_id}"
 
+    class Contact(models.TextChoices):
+        SHARED = "shared", _("Shared")
+        NOT_SHARED = "not_shared", _("Did not share")
+        ERASED = "erased", _("Erased")
+
     @property
     def consented(self):
         return self.ticket.share_contact_with_exhibitors and self.ticket.is_valid
+
+    @property
+    def contact(self):
+        """Whether the visitor's contact details show: an erased visitor is told apart
+        from one who did not share them."""
+        if self.ticket.is_erased:
+            return self.Contact.ERASED
+        return self.Contact.SHARED if self.consented else self.Contact.NOT_SHARED

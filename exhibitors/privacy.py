@@ -1,7 +1,8 @@
-"""Leads in a person's export and erasure (see ticketing/privacy.py)."""
+"""Leads and staff memberships in a person's export and erasure (see ticketing/privacy.py)."""
 
 from ticketing import privacy
 
+from . import services
 from .models import Lead, Member
 
 
@@ -32,3 +33,22 @@ def _memberships(email):
 def _erase_leads(email):
     """Exhibitors' notes can describe the person: they go; the lead stays, anonymous."""
     return Lead.objects.filter(ticket__holder_email__iexact=email).update(note="", rating=None)
+
+
+@privacy.eraser("exhibitor staff")
+def _erase_memberships(email):
+    """The person leaves every exhibitor's staff, their staff badges cancelled. Runs before
+    their accounts are anonymised, which is how it finds them."""
+    members = list(
+        Member.objects.filter(user__email__iexact=email)
+        .select_related("user", "exhibitor")
+        .order_by("pk")
+    )
+    names = {
+        member.pk: (str(member), f"{privacy.erased_username(member.user)} @ {member.exhibitor}")
+        for member in members
+    }
+    for member in members:
+        services.remove_member(member)
+    privacy.rename_in_admin_history(Member, names)
+    return len(members)

@@ -31,6 +31,7 @@ class ExhibitorSerializer(serializers.ModelSerializer):
             "themes",
             "tier",
             "days",
+            "staff_badge_limit",
             "logo",
             "booths",
         ]
@@ -115,9 +116,7 @@ class BoothSerializer(serializers.ModelSerializer):
 
 class MemberRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    email = serializers.EmailField(
-        required=False, default="", help_text="Needed for a new account: the badge goes there."
-    )
+    email = serializers.EmailField(required=False, allow_blank=True)
     name = serializers.CharField(max_length=200)
 
 
@@ -136,9 +135,11 @@ class LeadRequestSerializer(serializers.Serializer):
 
 
 class LeadSerializer(serializers.ModelSerializer):
-    """Contact details only where the visitor consents; otherwise ``null``."""
+    """Contact details only where the visitor consents; otherwise ``null``, and
+    ``contact`` says why: ``not_shared``, or ``erased`` once the visitor was erased."""
 
     scanned_by = serializers.CharField(source="scanned_by.username", allow_null=True)
+    contact = serializers.ChoiceField(choices=Lead.Contact.choices, read_only=True)
     name = serializers.SerializerMethodField()
     email = serializers.SerializerMethodField()
     organisation = serializers.SerializerMethodField()
@@ -155,6 +156,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "name",
             "email",
             "organisation",
+            "contact",
         ]
 
     def _consented(self, lead, field):

@@ -1,7 +1,9 @@
 """Rules of exhibitors: booths given for days, staff with badges, leads, imports."""
 
 import io
+import warnings
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,9 +16,10 @@ from PIL import Image, UnidentifiedImageError
 from expo.errors import Conflict, InvalidInput
 from ticketing import selectors as ticketing_selectors
 from ticketing import services as ticketing
-from ticketing.models import TicketType
+from ticketing.models import Ticket, TicketType
 
-from .models import Booth, BoothDay, Lead, Member
+from . import emails
+from .models import Booth, BoothDay, Exhibitor, Lead, Member
 
 LOGO_SIZE = 512  # pixels, the longer side
 LOGO_MAX_BYTES = 5 * 2**20
@@ -39,6 +42,27 @@ def save_exhibitor(exhibitor, *, themes=None):
     return exhibitor
 
 
+#: What only the expo's organisers change about an exhibitor; its staff change the rest.
+ORGANISER_FIELDS = ("tier", "days", "staff_badge_limit")
+
+
+def change_exhibitor(exhibitor, changes, *, themes=None, by_organiser):
+    """Apply ``changes`` (field name → value) to ``exhibitor`` and save it. The
+    exhibitor's own staff may not give ``ORGANISER_FIELDS`` new values: that is refused on
+    each such field, and nothing is saved."""
+    if not by_organiser:
+        refused = {
+            name: _("Only the expo's organisers change this.")
+            for name in ORGANISER_FIELDS
+            if name in changes and changes[name] != getattr(exhibitor, name)
+        }
+        if refused:
+            raise InvalidInput(refused)
+    for name, value in changes.items():
+        setattr(exhibitor, name, value)
+    return save_exhibitor(exhibitor, themes=themes)
+
+
 def _check_days(expo, days):
     if not isinstance(days, list):
         raise InvalidInput({"days": _("Give the days as a list of YYYY-MM-DD.")})
@@ -59,16 +83,34 @@ def _check_days(expo, days):
 
 def resized_logo(upload):
     """A logo upload checked to be an image and scaled down to ``LOGO_SIZE`` pixels, as
-    PNG. Raises ``InvalidInput`` on the ``logo`` field otherwise."""
+    PNG. Raises ``InvalidInput`` on the ``logo`` field otherwise.
+
+    A small file can claim a huge canvas (a PNG of 13,000 × 13,000 pixels compresses to
+    a few hundred kilobytes and takes gigabytes to decode), so the size is read from the
+    header, which ``Image.open`` parses without decoding, and checked against
+    ``settings.LOGO_MAX_PIXELS`` before any pixel is loaded."""
     if upload.size > LOGO_MAX_BYTES:
         raise InvalidInput({"logo": _("The logo may be at most 5 MB.")})
+    too_large = InvalidInput(
+        {
+            "logo": _("The logo may have at most %(megapixels)s megapixels.")
+            % {"megapixels": settings.LOGO_MAX_PIXELS // 1_000_000}
+        }
+    )
     try:
-        image = Image.open(upload)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+        if image.format not in {"PNG", "JPEG", "WEBP"}:
+            raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")})
+        width, height = image.size
+        if width * height > settings.LOGO_MAX_PIXELS:
+            raise too_large
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError):
         raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")}) from None
-    if image.format not in {"PNG", "JPEG", "WEBP"}:
-        raise InvalidInput({"logo": _("Upload a PNG, JPEG or WebP image.")})
     image.thumbnail((LOGO_SIZE, LOGO_SIZE))
     if image.mode not in {"RGB", "RGBA"}:
         image = image.convert("RGBA")
@@ -161,30 +203,50 @@ def staff_ticket_type(expo):
     return ticket_type
 
 
-def add_member(exhibitor, *, username, email, name):
-    """Make (or find) the user and add them to the exhibitor's staff with a staff badge
-    (an exhibitor ticket). Returns the member."""
+def add_member(exhibitor, *, username, name, email="", by_organiser=False, language=None):
+    """Add a staff member to the exhibitor, with a staff badge (an exhibitor ticket).
+
+    Staff invite new people only: a new account is made without a usable password, and
+    after commit an invitation to set one is e-mailed in ``language`` (the expo's main
+    language when not given). An existing account, found by user name or else by e-mail
+    address, is added by the expo's organisers only (``by_organiser``); staff are refused
+    with ``account_exists``, told nothing about that account. Refused with
+    ``staff_badges_used_up`` once the exhibitor's ``staff_badge_limit`` badges are handed
+    out. Nothing is written when refused. Returns the member."""
+    name = (name or "").strip()
+    email = (email or "").strip()
     errors = {}
     if not username or len(username) > 150:
         errors["username"] = _("Give a user name of at most 150 characters.")
-    if not name or not name.strip():
+    if not name:
         errors["name"] = _("Give the staff member's name.")
     if errors:
         raise InvalidInput(errors)
-    users = get_user_model().objects
+    language = language or exhibitor.expo.languages[0]
     with transaction.atomic():
-        user = users.filter(username=username).first()
+        # The exhibitor's row is the lock that keeps two additions from both taking the
+        # last staff badge.
+        exhibitor = (
+            Exhibitor.objects.select_for_update().select_related("expo").get(pk=exhibitor.pk)
+        )
+        user = _existing_account(username, email)
         if user is None:
-            try:
-                validate_email(email or "")
-            except ValidationError:
-                raise InvalidInput({"email": _("Enter a valid e-mail address.")}) from None
-            first, _space, last = name.strip().partition(" ")
-            user = users.create_user(username, email=email, first_name=first, last_name=last)
-        if Member.objects.filter(exhibitor=exhibitor, user=user).exists():
+            user = _new_account(username, email, name)
+        elif not by_organiser:
             raise Conflict(
-                _("%(name)s is already on the staff.") % {"name": username}, code="already_staff"
+                _(
+                    "An account with this user name or e-mail address exists already. "
+                    "Invite new people only; the expo's organisers can add an existing "
+                    "account to your staff."
+                ),
+                code="account_exists",
             )
+        elif Member.objects.filter(exhibitor=exhibitor, user=user).exists():
+            raise Conflict(
+                _("%(name)s is already on the staff.") % {"name": user.username},
+                code="already_staff",
+            )
+        _check_staff_badge_left(exhibitor)
         address = email or user.email
         if not address:
             raise InvalidInput(
@@ -193,10 +255,56 @@ def add_member(exhibitor, *, username, email, name):
         order = ticketing.register(
             exhibitor.expo,
             staff_ticket_type(exhibitor.expo),
-            [ticketing.Attendee(name.strip(), address, exhibitor.name)],
+            [ticketing.Attendee(name, address, exhibitor.name)],
+            language=language,
             handed_out=True,
         )
-        return Member.objects.create(exhibitor=exhibitor, user=user, ticket=order.sold_tickets[0])
+        member = Member.objects.create(exhibitor=exhibitor, user=user, ticket=order.sold_tickets[0])
+        if not user.has_usable_password():
+            emails.queue_staff_invitation(member, language)
+    return member
+
+
+def _existing_account(username, email):
+    users = get_user_model().objects
+    user = users.filter(username__iexact=username).first()
+    if user is None and email:
+        user = users.filter(email__iexact=email).order_by("pk").first()
+    return user
+
+
+def _new_account(username, email, name):
+    """An account for an invited staff member, without a usable password until they set
+    one through the invitation's link."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(
+            {"email": _("Enter a valid e-mail address: the invitation is sent to it.")}
+        ) from None
+    first, _space, last = name.partition(" ")
+    try:
+        with transaction.atomic():
+            return get_user_model().objects.create_user(
+                username, email=email, first_name=first[:150], last_name=last[:150]
+            )
+    except IntegrityError:  # a concurrent request took the user name first
+        raise Conflict(
+            _("An account with this user name exists already."), code="account_exists"
+        ) from None
+
+
+def _check_staff_badge_left(exhibitor):
+    held = Member.objects.filter(exhibitor=exhibitor, ticket__status=Ticket.Status.VALID).count()
+    if held >= exhibitor.staff_badge_limit:
+        raise Conflict(
+            _(
+                "%(exhibitor)s holds all of its %(limit)d staff badges. Remove a staff member "
+                "first, or ask the organisers for more badges."
+            )
+            % {"exhibitor": exhibitor.name, "limit": exhibitor.staff_badge_limit},
+            code="staff_badges_used_up",
+        )
 
 
 def remove_member(member):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,17 +75,27 @@ def portal_exhibitor(request, pk):
         member_form = MemberForm(request.POST)
         if member_form.is_valid():
             try:
-                member = services.add_member(exhibitor, **member_form.cleaned_data)
-                messages.success(
-                    request,
-                    _("%(name)s is on the staff, with a staff badge.")
-                    % {"name": member.user.get_full_name() or member.user.username},
+                member = services.add_member(
+                    exhibitor,
+                    **member_form.cleaned_data,
+                    by_organiser=is_organiser(request.user, exhibitor.expo),
+                    language=get_language(),
                 )
+                name = member.user.get_full_name() or member.user.username
+                if member.user.has_usable_password():
+                    message = _("%(name)s is on the staff, with a staff badge.")
+                else:
+                    message = _(
+                        "%(name)s is on the staff, with a staff badge. An invitation to "
+                        "choose a password is on its way."
+                    )
+                messages.success(request, message % {"name": name})
                 return redirect("exhibitors:portal-exhibitor", pk=pk)
             except InvalidInput as error:
                 _add_errors(member_form, error)
             except Conflict as conflict:
-                member_form.add_error("username", str(conflict.message))
+                on_account = conflict.code in {"account_exists", "already_staff"}
+                member_form.add_error("username" if on_account else None, str(conflict.message))
         status = 400
     context = {
         "expo": exhibitor.expo,

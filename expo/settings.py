@@ -5,11 +5,13 @@ channel layer, DEBUG on. Production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECR
 ``ALLOWED_HOSTS`` and ``DEBUG=0``; see docs/architecture.md for the full table.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,8 +61,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
     "events",
+    "outbox",
     "ticketing",
     "exhibitors",
     "realtime",
@@ -68,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "expo.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "expo.urls"
@@ -114,7 +124,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_fla
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes concurrent visitors. Write-ahead logging lets readers go
+    # on while one connection writes; IMMEDIATE transactions take the write lock at BEGIN,
+    # so a writer waits its turn (up to the busy timeout, in seconds) instead of failing
+    # with "database is locked" when it upgrades a read to a write. Writers queue, one at
+    # a time, which also makes SQLite keep the rules that row locks keep on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
+    # Tests run on a file too: threads (the race tests, the live server) then share it
+    # through their own connections, as processes do in a real run.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_expo.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (e-mail for now) is a task row written in the same transaction as its
+# cause, run by `manage.py db_worker` (docs/architecture.md, "E-mail").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -133,6 +161,21 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-axes sees every sign-in first (the site's page and the admin's) and refuses a user
+# name after AXES_FAILURE_LIMIT failures from one address, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # a superuser unlocks in the admin
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept until they expire; successes are not
+AXES_LOCKOUT_CALLABLE = "expo.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "expo.throttling.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -166,6 +209,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# The largest logo, in pixels, that is decoded at all: 25 megapixels (5,000 × 5,000)
+# take about 100 MB while being scaled down.
+LOGO_MAX_PIXELS = int(os.environ.get("LOGO_MAX_PIXELS", 25_000_000))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "exhibitors:portal"
@@ -174,11 +220,33 @@ LOGOUT_REDIRECT_URL = "login"
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it: otherwise any client could
+# claim a secure connection.
+if env_flag("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, images and connections (the live dashboard's WebSocket included: CSP
+# level 3 'self' covers ws: and wss: of the same host) from this site only; expo/csp.py
+# has the one allowance, for the API's pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "font-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend names a message but prints no recipient, body or private link.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "expo.mail.ConsoleBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "expo@localhost")
 
 REST_FRAMEWORK = {
@@ -196,6 +264,23 @@ REST_FRAMEWORK = {
         "expo.parsers.FormParser",
         "expo.parsers.MultiPartParser",
     ],
+    # Limits per client (expo/throttling.py, docs/security.md): a rate is "<n>/<second,
+    # minute, hour or day>"; an empty value turns a limit off.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "expo.throttling.AnonThrottle",
+        "expo.throttling.UserThrottle",
+        "expo.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("THROTTLE_ANON", "600/minute") or None,
+        "user": os.environ.get("THROTTLE_USER", "1200/minute") or None,
+        "registrations": os.environ.get("THROTTLE_REGISTRATIONS", "10/minute") or None,
+        "holder": os.environ.get("THROTTLE_HOLDER", "60/minute") or None,
+        "scan": os.environ.get("THROTTLE_SCAN", "1200/minute") or None,
+    },
+    # Reverse proxies in front that append the client's address to X-Forwarded-For; 0
+    # (the default) takes the connection's address.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -218,8 +303,14 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "expo.settings.LANGUAGES",
         "LanguageCodeEnum": [code for code, _name in LANGUAGES],
     },
+    # Swagger UI from this site (drf-spectacular-sidecar), not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
+# Applies LOGGING, then keeps tokens, codes and private links out of every log line.
+LOGGING_CONFIG = "expo.redaction.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -228,5 +319,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Where visitors reach this site: the start of the links in e-mails.
-EXPO_BASE_URL = os.environ.get("EXPO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where visitors reach this site: the start of the links in e-mails and API answers. Unset,
+# API answers link to the host the request came to (``ticketing.emails.absolute_url``).
+EXPO_BASE_URL = os.environ.get("EXPO_BASE_URL", "").rstrip("/")

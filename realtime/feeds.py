@@ -24,7 +24,7 @@ from channels.layers import get_channel_layer
 from events.models import Expo
 from ticketing import selectors
 
-from .broadcast import INTERVAL, group_name
+from .broadcast import INTERVAL, announcer, group_name
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +47,26 @@ def snapshot(expo_id):
 
 async def subscribe(expo_id, listener):
     """Have ``listener(text)`` called with each message of the expo's feed."""
+    announcer.listeners_loop = asyncio.get_running_loop()
     feed = _feeds.get(expo_id)
     if feed is None:
         feed = _feeds[expo_id] = Feed(expo_id)
-    await feed.add(listener)
+    feed.add(listener)
 
 
 async def unsubscribe(expo_id, listener):
+    """Stop calling ``listener``; the expo's last listener stops its feed.
+
+    The feed leaves ``_feeds`` before its tasks are awaited, so a dashboard that opens
+    while they stop (a page refresh) starts a feed of its own rather than joining the
+    one that is going away."""
     feed = _feeds.get(expo_id)
-    if feed is not None and await feed.remove(listener):
+    if feed is None:
+        return
+    feed.listeners.discard(listener)
+    if not feed.listeners:
         del _feeds[expo_id]
+        await feed.stop()
 
 
 class Feed:
@@ -67,7 +77,7 @@ class Feed:
         self.last_published = -INTERVAL
         self.tasks = []
 
-    async def add(self, listener):
+    def add(self, listener):
         self.listeners.add(listener)
         if not self.tasks:
             # The feed belongs to the process, not to the dashboard that happened to
@@ -77,18 +87,13 @@ class Feed:
                 asyncio.create_task(self.publish_bursts(), context=contextvars.Context()),
             ]
 
-    async def remove(self, listener):
-        """Forget a listener; the last one stops the feed (returns ``True``)."""
-        self.listeners.discard(listener)
-        if self.listeners:
-            return False
+    async def stop(self):
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self.tasks = []
-        return True
 
     async def listen(self):
         """Receive the expo's notices from the channel layer, through one channel for the
@@ -118,8 +123,11 @@ class Feed:
 
     async def publish_bursts(self):
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
+            # cancellation that stops the feed when a notice arrives in the same instant.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.notified.wait(), RESYNC_SECONDS)
+                async with asyncio.timeout(RESYNC_SECONDS):
+                    await self.notified.wait()
             while self.notified.is_set():
                 self.notified.clear()
                 await self.publish()

@@ -2,10 +2,13 @@ import datetime as dt
 import socket
 import threading
 import zoneinfo
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from rest_framework.test import APIClient
 
 from events import services as programme
@@ -41,6 +44,18 @@ def at_once(function, arguments):
     return outcomes
 
 
+def send_queued_mail():
+    """Run the task worker until no task is due: how a test sends the outbox's mail.
+
+    The worker closes its database connection between tasks, as it should in a process
+    of its own; here it shares the test's connection and transaction, so that step is
+    left out."""
+    with mock.patch.object(db_worker, "close_old_connections"):
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts."""
     with socket.socket() as probe:
@@ -56,6 +71,17 @@ def local(day, hour, minute=0, tz=STOCKHOLM):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_throttling(settings):
+    """The suite registers, scans and reads far faster than any one client may: the API's
+    limits are off unless a test sets a rate (tests/test_limits.py)."""
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(rates),
+    }
 
 
 @pytest.fixture(autouse=True)

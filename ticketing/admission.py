@@ -26,6 +26,10 @@ def type_days(ticket_type, open_days):
 
 
 def ticket_days(ticket, open_days):
+    """The days a ticket admits: those it was sold for. ``open_days`` serves a ticket
+    made without registering it (no days recorded), which admits what its type does."""
+    if ticket.valid_days:
+        return [dt.date.fromisoformat(day) for day in ticket.valid_days]
     if ticket.day is not None:
         return [ticket.day]
     return type_days(ticket.ticket_type, open_days)
@@ -36,18 +40,24 @@ def admits_hall(ticket_type, hall_id):
     return not halls or hall_id in halls
 
 
+def admits_conference(ticket_type, conference):
+    """A conference's sessions admit its own tickets, speaker and press badges, and
+    exhibitors' staff badges only where the organisers allow it: a staff badge is handed
+    out free and must not open a conference that others pay for."""
+    if ticket_type.conference_id == conference.pk:
+        return True
+    if ticket_type.kind == TicketType.Kind.EXHIBITOR:
+        return conference.admits_exhibitor_staff
+    return ticket_type.kind in TicketType.STAFF_KINDS
+
+
 def session_refusal(ticket, session, open_days):
     """Why ``ticket`` does not admit ``session`` as ``(code, message)``, or ``None``."""
     ticket_type = ticket.ticket_type
     day = session.expo.local_day(session.start)
     if day not in ticket_days(ticket, open_days):
         return "not_valid_today", _("This ticket is not valid on %(day)s.") % {"day": day}
-    needs_conference_ticket = (
-        session.conference_id
-        and ticket_type.kind not in TicketType.STAFF_KINDS
-        and ticket_type.conference_id != session.conference_id
-    )
-    if needs_conference_ticket:
+    if session.conference_id and not admits_conference(ticket_type, session.conference):
         return "not_valid_here", _(
             "This session belongs to %(conference)s; it needs a ticket to that conference."
         ) % {"conference": session.conference.name}

@@ -3,7 +3,6 @@ the public keys that verify ticket codes."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -16,9 +15,11 @@ from events.api import ExpoInURLMixin, ExpoScopedViewSet
 from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
+from expo.throttling import ScanThrottle
 
-from . import admission, badges, codes, lookups, selectors, services
-from .models import ScannerDevice, ScanPoint, SessionBooking, Ticket
+from . import access, admission, badges, codes, lookups, selectors, services
+from .models import ScannerDevice, ScanPoint, Ticket
+from .schema import NOT_YOURS, ORDER_SECRET
 from .serializers import (
     AttendanceSerializer,
     BadgeFilterSerializer,
@@ -27,7 +28,6 @@ from .serializers import (
     CheckInAnswerSerializer,
     CheckInRequestSerializer,
     CrowdingSerializer,
-    HolderProofSerializer,
     OrderSerializer,
     PublicKeySerializer,
     RegistrationSerializer,
@@ -37,6 +37,8 @@ from .serializers import (
     TicketTypeSerializer,
 )
 from .views import badge_response, sheets_response
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
 
 
 class TicketTypeViewSet(ExpoScopedViewSet):
@@ -77,57 +79,68 @@ class TicketListView(ExpoInURLMixin, generics.ListAPIView):
     request=RegistrationSerializer,
     responses={201: OrderSerializer},
     summary="Register one or more attendees",
+    parameters=[
+        OpenApiParameter(
+            IDEMPOTENCY_KEY,
+            str,
+            OpenApiParameter.HEADER,
+            description="Makes a retry safe: the same key with the same body again answers "
+            "the first order and makes no new one, for a day. The same key with another "
+            "body is 409 idempotency_key_reused.",
+        )
+    ],
 )
 class RegistrationView(ExpoInURLMixin, APIView):
     """Anyone may register; a sold-out ticket type or day answers ``409 sold_out``."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "registrations"
 
     def post(self, request, expo_slug):
         serializer = RegistrationSerializer(
             data=request.data,
-            context={"expo": self.expo, "language": getattr(request, "LANGUAGE_CODE", "en")},
+            context={
+                "expo": self.expo,
+                "language": getattr(request, "LANGUAGE_CODE", "en"),
+                "idempotency_key": self.idempotency_key(request),
+            },
         )
         serializer.is_valid(raise_exception=True)
         order = serializer.save()
         answer = OrderSerializer(
             order,
-            context={"tickets": order.sold_tickets, "open_days": admission.open_days(self.expo)},
+            context={
+                "tickets": order.sold_tickets,
+                "open_days": admission.open_days(self.expo),
+                "request": request,
+            },
         )
         return Response(answer.data, status=status.HTTP_201_CREATED)
 
-
-def check_holder_or_organiser(request, ticket):
-    """The holder proves who they are with the ticket's code or the order's secret."""
-    if is_organiser(request.user, ticket.expo):
-        return
-    proof = {
-        **request.query_params.dict(),
-        **(request.data if isinstance(request.data, dict) else {}),
-    }
-    code, secret = str(proof.get("code") or "").strip(), str(proof.get("secret") or "")
-    named = selectors.find_ticket_by_code(code, expo=ticket.expo) if code else None
-    if (named is not None and named.pk == ticket.pk) or (
-        secret and constant_time_compare(secret, ticket.order.secret)
-    ):
-        return
-    raise PermissionDenied(_("Give the ticket's code or your private link to do this."))
+    def idempotency_key(self, request):
+        key = request.headers.get(IDEMPOTENCY_KEY)
+        if key is not None and not 1 <= len(key.strip()) <= 200:
+            raise ValidationError(
+                {IDEMPOTENCY_KEY: [_("An Idempotency-Key has 1 to 200 characters.")]}
+            )
+        return key.strip() if key is not None else None
 
 
 class TicketView(generics.GenericAPIView):
+    """One ticket, for an organiser of its expo or its holder (see ``access``)."""
+
     serializer_class = TicketSerializer
     permission_classes = [permissions.AllowAny]
-    queryset = Ticket.objects.select_related("expo", "ticket_type", "order")
+    throttle_scope = "holder"
 
     def get_ticket(self):
-        ticket = self.get_object()
-        check_holder_or_organiser(self.request, ticket)
-        return ticket
+        return access.ticket_or_404(self.request, self.kwargs["pk"])
 
 
 @extend_schema(
     summary="One ticket (organiser or holder)",
-    parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
+    parameters=[ORDER_SECRET],
+    responses={200: TicketSerializer, 404: NOT_YOURS},
 )
 class TicketDetailView(TicketView):
     def get(self, request, pk):
@@ -159,8 +172,8 @@ class ExpoBadgesView(ExpoInURLMixin, APIView):
 
 @extend_schema(
     summary="The ticket's badge, A6 PDF (organiser or holder)",
-    parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
-    responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    parameters=[ORDER_SECRET],
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_YOURS},
 )
 class TicketBadgeView(TicketView):
     def get(self, request, pk):
@@ -170,7 +183,12 @@ class TicketBadgeView(TicketView):
         return badge_response(ticket)
 
 
-@extend_schema(request=HolderProofSerializer, summary="Cancel a ticket; its place is freed")
+@extend_schema(
+    request=None,
+    parameters=[ORDER_SECRET],
+    responses={200: TicketSerializer, 404: NOT_YOURS},
+    summary="Cancel a ticket; its place is freed (organiser or holder)",
+)
 class TicketCancelView(TicketView):
     def post(self, request, pk):
         ticket = services.cancel_ticket(self.get_ticket())
@@ -180,46 +198,42 @@ class TicketCancelView(TicketView):
 class SessionBookingsView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
 
     @extend_schema(
         request=BookingRequestSerializer,
-        responses={201: BookingSerializer},
-        summary="Book a seat, or a place on the waiting list when full",
+        parameters=[ORDER_SECRET],
+        responses={201: BookingSerializer, 404: NOT_YOURS},
+        summary="Book a seat, or a place on the waiting list when full (holder or organiser)",
     )
     def post(self, request, pk):
         session = get_object_or_404(Session.objects.select_related("expo"), pk=pk)
         body = BookingRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ticket = selectors.find_ticket_by_code(body.validated_data["code"], expo=session.expo)
-        if ticket is None:
-            raise ValidationError({"code": [_("This is not a ticket code of this expo.")]})
+        ticket = access.ticket_to_book_or_404(request, session, body.validated_data.get("ticket"))
         booking = services.book_session(ticket, session)
         return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(parameters=[ORDER_SECRET])
 class SessionBookingView(generics.GenericAPIView):
     serializer_class = BookingSerializer
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "holder"
 
     def get_booking(self):
-        booking = get_object_or_404(
-            SessionBooking.objects.select_related("ticket__expo", "ticket__order", "session"),
-            pk=self.kwargs["booking_id"],
-            session_id=self.kwargs["pk"],
-        )
-        check_holder_or_organiser(self.request, booking.ticket)
-        return booking
+        return access.booking_or_404(self.request, self.kwargs["pk"], self.kwargs["booking_id"])
 
     @extend_schema(
-        parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
+        responses={200: BookingSerializer, 404: NOT_YOURS},
         summary="One booking (holder or organiser)",
     )
     def get(self, request, pk, booking_id):
         return Response(self.get_serializer(self.get_booking()).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("code", str), OpenApiParameter("secret", str)],
-        summary="Give up a seat; the first on the waiting list moves up",
+        responses={204: None, 404: NOT_YOURS},
+        summary="Give up a seat; the first on the waiting list moves up (holder or organiser)",
     )
     def delete(self, request, pk, booking_id):
         services.cancel_booking(self.get_booking())
@@ -257,6 +271,7 @@ class CheckInView(APIView):
     scans anywhere in the expos they organise."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScanThrottle]  # its own generous limit, not the general ones
 
     def post(self, request):
         if not isinstance(request.auth, ScannerDevice) and not request.user.is_authenticated:
@@ -270,6 +285,7 @@ class CheckInView(APIView):
             body.validated_data["direction"],
             device=request.auth if isinstance(request.auth, ScannerDevice) else None,
             user=request.user if request.user.is_authenticated else None,
+            nonce=body.validated_data.get("nonce"),
         )
         return Response(CheckInAnswerSerializer(answer).data)
 

@@ -1,29 +1,47 @@
 """E-mails to visitors, each in the language the visitor registered in.
 
-They are sent after the transaction that caused them commits, so a refused or rolled
-back write never tells anyone anything.
+Each e-mail goes through the outbox (``outbox/services.py``): ``queue_…`` writes it in
+the transaction of the change that causes it, so a refused or rolled back write never
+tells anyone anything, and the worker renders it from ids with the composer beside it
+and sends it, with retries.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.translations import translated
+from outbox import services as outbox
 
-from .models import SessionBooking
+from .models import Order, SessionBooking
+
+# Where links point when no public address is configured and no request tells the host:
+# the address ``make run`` serves on.
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
 
-def manage_url(order):
+def absolute_url(path, request=None):
+    """``path`` on the configured public address (``EXPO_BASE_URL``); without one, on the
+    host that ``request`` came to, so an answer's links work wherever the API was reached."""
+    if settings.EXPO_BASE_URL:
+        return settings.EXPO_BASE_URL + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return LOCAL_BASE_URL + path
+
+
+def manage_url(order, request=None):
     path = reverse(
         "ticketing:my-tickets", kwargs={"expo_slug": order.expo.slug, "secret": order.secret}
     )
-    return settings.EXPO_BASE_URL + path
+    return absolute_url(path, request)
 
 
-def badge_url(ticket):
+def badge_url(ticket, request=None):
     """The badge's address behind the order's private link (so the holder's name on it
     is as private as the "my tickets" page)."""
     path = reverse(
@@ -34,13 +52,25 @@ def badge_url(ticket):
             "ticket_id": ticket.pk,
         },
     )
-    return settings.EXPO_BASE_URL + path
+    return absolute_url(path, request)
 
 
-def send_order_confirmation(order, tickets=None):
-    """The order's tickets and private link; ``tickets`` saves reading them again."""
-    if tickets is None:
-        tickets = list(order.tickets.select_related("ticket_type").order_by("pk"))
+def queue_order_confirmation(order):
+    """Queue the order's confirmation; call it in the transaction that writes the order."""
+    return outbox.enqueue(order_confirmation, expo=order.expo, order_id=order.pk)
+
+
+def queue_seat_freed(booking):
+    """Queue the news that a waiting visitor now has a seat; call it in the transaction
+    that books them."""
+    return outbox.enqueue(seat_freed, expo=booking.session.expo, booking_id=booking.pk)
+
+
+@outbox.composer(gettext_lazy("order confirmation"))
+def order_confirmation(order_id):
+    """The order's tickets and private link."""
+    order = Order.objects.select_related("expo").get(pk=order_id)
+    tickets = list(order.tickets.select_related("ticket_type").order_by("pk"))
     with translation.override(order.language):
         context = {
             "order": order,
@@ -48,7 +78,7 @@ def send_order_confirmation(order, tickets=None):
             "tickets": tickets,
             "manage_url": manage_url(order),
         }
-        send_mail(
+        return EmailMessage(
             _("Your tickets to %(expo)s") % {"expo": translated(order.expo, "name")},
             render_to_string("ticketing/email/order_confirmation.txt", context),
             settings.DEFAULT_FROM_EMAIL,
@@ -56,7 +86,8 @@ def send_order_confirmation(order, tickets=None):
         )
 
 
-def send_seat_freed(booking_id):
+@outbox.composer(gettext_lazy("seat freed"))
+def seat_freed(booking_id):
     booking = SessionBooking.objects.select_related("ticket__order__expo", "session__room").get(
         pk=booking_id
     )
@@ -69,7 +100,7 @@ def send_seat_freed(booking_id):
             "ticket": booking.ticket,
             "manage_url": manage_url(order),
         }
-        send_mail(
+        return EmailMessage(
             _("You have a seat in “%(title)s”") % {"title": translated(booking.session, "title")},
             render_to_string("ticketing/email/seat_freed.txt", context),
             settings.DEFAULT_FROM_EMAIL,

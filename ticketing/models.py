@@ -142,6 +142,11 @@ class Quota(models.Model):
         return self.size - self.used
 
 
+#: The domain of the addresses erased people's rows get (``ticketing/privacy.py``):
+#: reserved (RFC 2606), so never delivered.
+ERASED_DOMAIN = "erased.invalid"
+
+
 def new_secret():
     return secrets.token_urlsafe(24)
 
@@ -164,6 +169,42 @@ class Order(models.Model):
         return _("Order %(number)s") % {"number": self.pk}
 
 
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` for a registration: the same key again answers the
+    order it made instead of making another. Keys live a day (``services.idempotency``).
+
+    The row is written before the order, in the same transaction, so a second request
+    with the key waits on the unique constraint until the first has finished."""
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(
+        max_length=64, help_text=_("SHA-256 of the request that used the key first.")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, null=True, blank=True, related_name="idempotency_keys"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "key"], name="one_idempotency_key_per_expo")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self):
+        return self.key
+
+
+class TicketQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        """Tickets sold for ``day``. Their days are a JSON list of ISO dates, matched as
+        text with the quotes (``"2026-06-02"``): SQLite has no JSON containment lookup."""
+        return self.filter(valid_days__icontains=f'"{day.isoformat()}"')
+
+
 class Ticket(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
@@ -173,6 +214,14 @@ class Ticket(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets")
     day = models.DateField(_("day"), null=True, blank=True, help_text=_("For day tickets."))
+    # Fixed when the ticket is sold, so that changing the opening days later neither
+    # moves what it admits nor the quota places it gives back when cancelled.
+    valid_days = models.JSONField(
+        _("valid days"),
+        default=list,
+        blank=True,
+        help_text=_("The days (YYYY-MM-DD) the ticket admits, as sold."),
+    )
     holder_name = models.CharField(_("name"), max_length=200)
     holder_email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
@@ -184,6 +233,8 @@ class Ticket(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -197,6 +248,11 @@ class Ticket(models.Model):
     @property
     def is_valid(self):
         return self.status == self.Status.VALID
+
+    @property
+    def is_erased(self):
+        """Its holder was erased (``manage.py erase_person``)."""
+        return self.holder_email.endswith(f"@{ERASED_DOMAIN}")
 
     @property
     def code(self) -> str:
@@ -352,11 +408,27 @@ class CheckIn(models.Model):
         related_name="check_ins",
         db_index=False,
     )
+    # Chosen by the scanner for each scan and sent again with its retries: the same
+    # nonce from the same scanner (the device, or the user scanning without one) is
+    # the same scan, answered from its row (``services.checkin``).
+    nonce = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-scanned_at"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "nonce"],
+                condition=Q(device__isnull=False) & ~Q(nonce=""),
+                name="one_scan_per_device_nonce",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "nonce"],
+                condition=Q(device__isnull=True, user__isnull=False) & ~Q(nonce=""),
+                name="one_scan_per_user_nonce",
+            ),
+        ]
         indexes = [
             models.Index(fields=["expo", "day", "result"], name="checkin_expo_day_result"),
             models.Index(fields=["scan_point", "day"], name="checkin_point_day"),

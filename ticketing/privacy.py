@@ -1,9 +1,11 @@
 """What Expo holds about a person, and erasing it (GDPR articles 15 and 17).
 
 A person is found by e-mail address, in any letter case: as the buyer of an order, as
-the holder of a ticket, and as a speaker. Erasure anonymises those rows instead of
-deleting them, so that tickets sold, quotas, bookings and check-in statistics keep
-their counts.
+the holder of a ticket, as a speaker and by their user account. Erasure cancels their
+tickets through ``services.cancel_ticket`` (their places go back to the quotas, their
+seats to the waiting lists) and anonymises every row that names them instead of
+deleting it, so that tickets sold, check-ins and leads keep their counts; the admin's
+history is rewritten to the new names. Afterwards an export finds nothing.
 
 Both are built from small registered functions, so that a later app adds what it holds
 without this module importing it (``exhibitors`` depends on ``ticketing``, not the other
@@ -25,22 +27,23 @@ the reverse order of registration: an app's rows are erased while the tickets th
 on still carry the address, since ticketing registers its own erasers first.
 """
 
+import json
+
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from events.models import Speaker
 from expo.errors import InvalidInput
 
-from . import admission
-from .models import CheckIn, Order, SessionBooking, Ticket
-
-#: The domain of the addresses erased rows get: reserved (RFC 2606), so never delivered.
-ERASED_DOMAIN = "erased.invalid"
+from . import admission, services
+from .models import ERASED_DOMAIN, CheckIn, Order, SessionBooking, Ticket
 
 #: Section name → function listing that section's records for an e-mail address.
 SECTIONS = {}
@@ -108,6 +111,15 @@ def _moment(value):
 
 def _person_tickets(email):
     return Ticket.objects.filter(holder_email__iexact=email)
+
+
+def person_accounts(email):
+    """The user accounts with the person's address."""
+    return get_user_model().objects.filter(email__iexact=email)
+
+
+def erased_username(user):
+    return f"erased-{user.pk}"
 
 
 # Sections
@@ -228,12 +240,53 @@ def _speakers(email):
     ]
 
 
+@section("accounts")
+def _accounts(email):
+    return [
+        {
+            "username": user.get_username(),
+            "name": user.get_full_name(),
+            "email": user.email,
+            "active": user.is_active,
+            "date_joined": _moment(user.date_joined),
+            "last_login": _moment(user.last_login),
+        }
+        for user in person_accounts(email).order_by("pk")
+    ]
+
+
 # Erasers, run last registered first: tickets go last, after anything that finds its rows
-# through a ticket's address.
+# through a ticket's address, and the admin's history after all of them.
+
+
+@eraser("admin history")
+def _erase_admin_history(email):
+    """Whatever entries still carry the address, in what they name or in their message."""
+    entries = list(
+        LogEntry.objects.filter(object_repr__icontains=email)
+        | LogEntry.objects.filter(change_message__icontains=email)
+    )
+    for entry in entries:
+        entry.object_repr = _replace_address(entry.object_repr, email)
+        entry.change_message = _replace_address(entry.change_message, email)
+    LogEntry.objects.bulk_update(entries, ["object_repr", "change_message"])
+    return len(entries)
+
+
+def _replace_address(text, email):
+    start = text.lower().find(email.lower())
+    while start != -1:
+        text = text[:start] + f"erased@{ERASED_DOMAIN}" + text[start + len(email) :]
+        start = text.lower().find(email.lower())
+    return text
 
 
 @eraser("tickets")
 def _erase_tickets(email):
+    """Cancels the person's tickets first, through the ticket rules: their places and
+    seats go to others (the waiting lists move up), and an erased ticket admits no one."""
+    for ticket in _person_tickets(email).filter(status=Ticket.Status.VALID).order_by("pk"):
+        services.cancel_ticket(ticket)
     tickets = list(_person_tickets(email).select_for_update().order_by("pk"))
     before = {ticket.pk: str(ticket) for ticket in tickets}
     for ticket in tickets:
@@ -244,7 +297,7 @@ def _erase_tickets(email):
     Ticket.objects.bulk_update(
         tickets, ["holder_name", "holder_email", "organisation", "share_contact_with_exhibitors"]
     )
-    _rename_in_admin_history(Ticket, before, tickets)
+    rename_in_admin_history(Ticket, {t.pk: (before[t.pk], str(t)) for t in tickets})
     return len(tickets)
 
 
@@ -267,23 +320,70 @@ def _erase_speakers(email):
         speaker.organisation = ""
         speaker.biography = ""
     Speaker.objects.bulk_update(speakers, ["name", "email", "organisation", "biography"])
-    _rename_in_admin_history(Speaker, before, speakers)
+    rename_in_admin_history(Speaker, {sp.pk: (before[sp.pk], str(sp)) for sp in speakers})
     return len(speakers)
 
 
-def _rename_in_admin_history(model, before, objects):
+@eraser("accounts")
+def _erase_accounts(email):
+    """The person's accounts stay, for the rows that point at them (check-ins and leads
+    they scanned, the admin's history of what they did), but nameless and closed: no
+    password, no tokens, no sign-in."""
+    users = list(person_accounts(email).select_for_update().order_by("pk"))
+    before = {user.pk: str(user) for user in users}
+    for user in users:
+        user.username = erased_username(user)
+        user.first_name = user.last_name = user.email = ""
+        user.is_active = False
+        user.set_unusable_password()
+    get_user_model().objects.bulk_update(
+        users, ["username", "first_name", "last_name", "email", "is_active", "password"]
+    )
+    Token.objects.filter(user__in=users).delete()
+    # A user name can be as short as "kim": it is renamed in the account's own entries only.
+    rename_in_admin_history(
+        get_user_model(), {u.pk: (before[u.pk], str(u)) for u in users}, elsewhere=False
+    )
+    return len(users)
+
+
+def rename_in_admin_history(model, names, *, elsewhere=True):
     """The admin's history names each object as it was then ("#12 Åsa Öberg"): give the
-    erased objects their new names there too."""
-    if not objects:
+    erased objects their new names there too. ``names`` maps each one's pk to its
+    ``(old name, new name)``. A parent's entries name its inlines as well ("added staff
+    member kim @ Acme"): with ``elsewhere``, every entry whose message quotes an old name
+    gets the new one."""
+    if not names:
         return
     content_type = ContentType.objects.get_for_model(model)
-    after = {obj.pk: str(obj) for obj in objects}
-    entries = list(
-        LogEntry.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in after])
-    )
-    for entry in entries:
+    before = {pk: old for pk, (old, _new) in names.items()}
+    after = {pk: new for pk, (_old, new) in names.items()}
+    entries = {}
+    for entry in LogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(pk) for pk in after]
+    ):
         pk = int(entry.object_id)
         entry.object_repr = after[pk][:200]
         if before[pk]:
             entry.change_message = entry.change_message.replace(before[pk], after[pk])
-    LogEntry.objects.bulk_update(entries, ["object_repr", "change_message"])
+        entries[entry.pk] = entry
+    renames = [
+        (_quoted(before[pk], ascii_only), _quoted(after[pk], ascii_only))
+        for pk in after
+        if before[pk]
+        for ascii_only in (True, False)
+    ]
+    if elsewhere:
+        for old, _new in renames:
+            for entry in LogEntry.objects.filter(change_message__contains=old):
+                entries.setdefault(entry.pk, entry)
+    for entry in entries.values():
+        for old, new in renames:
+            entry.change_message = entry.change_message.replace(old, new)
+    LogEntry.objects.bulk_update(entries.values(), ["object_repr", "change_message"])
+
+
+def _quoted(name, ascii_only):
+    """A name as the admin's JSON change messages hold it, quotes included, so that
+    "kim @ Acme" is not found inside "joakim @ Acme"."""
+    return json.dumps(name, ensure_ascii=ascii_only)

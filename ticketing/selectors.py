@@ -66,14 +66,7 @@ def expo_tickets(expo, *, ticket_type=None, day=None, status=None):
     if status is not None:
         tickets = tickets.filter(status=status)
     if day is not None:
-        open_days = admission.open_days(expo)
-        types_on_day = [
-            candidate.pk
-            for candidate in TicketType.objects.filter(expo=expo).select_related("conference")
-            if candidate.kind != TicketType.Kind.DAY
-            and day in admission.type_days(candidate, open_days)
-        ]
-        tickets = tickets.filter(Q(day=day) | Q(day__isnull=True, ticket_type__in=types_on_day))
+        tickets = tickets.valid_on(day)
     return tickets.order_by("pk")
 
 

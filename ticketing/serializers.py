@@ -142,13 +142,20 @@ class RegistrationSerializer(serializers.Serializer):
     )
 
     def create(self, validated_data):
-        return services.register(
-            self.context["expo"],
-            validated_data["ticket_type"],
-            [services.Attendee(**attendee) for attendee in validated_data["attendees"]],
-            day=validated_data.get("day"),
-            language=validated_data.get("language") or self.context["language"],
-        )
+        """Register; with an ``idempotency_key`` in the context, once per key."""
+        arguments = {
+            "expo": self.context["expo"],
+            "ticket_type": validated_data["ticket_type"],
+            "attendees": [
+                services.Attendee(**attendee) for attendee in validated_data["attendees"]
+            ],
+            "day": validated_data.get("day"),
+            "language": validated_data.get("language") or self.context["language"],
+        }
+        key = self.context.get("idempotency_key")
+        if key is None:
+            return services.register(**arguments)
+        return services.register_once(key, services.request_hash(self.initial_data), **arguments)
 
 
 class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
@@ -161,11 +168,14 @@ class RegisteredTicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_badge_url(self, ticket):
-        return emails.badge_url(ticket)
+        return emails.badge_url(ticket, self.context.get("request"))
 
 
 class OrderSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    secret = serializers.CharField(
+        help_text="Proves the holder: send it as the X-Order-Secret header. Keep it private."
+    )
     tickets = serializers.SerializerMethodField()
     manage_url = serializers.SerializerMethodField()
 
@@ -176,16 +186,15 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_manage_url(self, order):
-        return emails.manage_url(order)
-
-
-class HolderProofSerializer(serializers.Serializer):
-    code = serializers.CharField(required=False, help_text="The ticket's code.")
-    secret = serializers.CharField(required=False, help_text="The order's private link secret.")
+        return emails.manage_url(order, self.context.get("request"))
 
 
 class BookingRequestSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The code of the ticket to book with.")
+    ticket = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The id of the ticket to book with; optional when the order has one ticket.",
+    )
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -251,14 +260,26 @@ class CheckInRequestSerializer(serializers.Serializer):
         help_text="The expo of the scan point; needed only when an organiser's scan point "
         "short name is used in several of their expos.",
     )
+    nonce = serializers.CharField(
+        max_length=100,
+        required=False,
+        help_text="A new value for each scan (a UUID), sent again when the scan is retried: "
+        "the same nonce from the same scanner answers the first result and stores nothing.",
+    )
+    scanned_at = serializers.DateTimeField(
+        required=False,
+        help_text="When an offline scanner scanned the badge. Accepted and not used yet: the "
+        "scan counts when the server receives it.",
+    )
 
 
 class ScannedTicketSerializer(serializers.ModelSerializer):
-    ticket_type = serializers.CharField(source="ticket_type.name")
+    ticket_type = serializers.SlugField(source="ticket_type.slug")
+    ticket_type_name = serializers.CharField(source="ticket_type.name")
 
     class Meta:
         model = Ticket
-        fields = ["id", "holder_name", "ticket_type"]
+        fields = ["id", "holder_name", "ticket_type", "ticket_type_name"]
 
 
 class CheckInAnswerSerializer(serializers.Serializer):
@@ -275,7 +296,8 @@ class CheckInAnswerSerializer(serializers.Serializer):
             ticket = {
                 "id": ticket.pk,
                 "holder_name": ticket.holder_name,
-                "ticket_type": ticket.ticket_type.name,
+                "ticket_type": ticket.ticket_type.slug,
+                "ticket_type_name": ticket.ticket_type.name,
             }
         return {
             "result": answer.check_in.result,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from events import exports
 from events.models import Expo, Session
 from events.permissions import is_organiser
+from expo import throttling
 from expo.errors import Conflict, InvalidInput
 
 from . import admission, badges, extensions, selectors, services
@@ -41,6 +42,15 @@ def register(request, expo_slug):
     attendees = AttendeeFormSet(data, prefix="attendee")
     # Both forms are validated (no short circuit) so that every error shows at once.
     if choice.is_valid() & attendees.is_valid():
+        if wait := throttling.wait_before(request, "registrations"):
+            choice.add_error(
+                None,
+                _("Too many registrations from here just now. Try again in %(seconds)s seconds.")
+                % {"seconds": wait},
+            )
+            response = _register_page(request, expo, choice, attendees, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         try:
             order = services.register(
                 expo,
@@ -339,6 +349,7 @@ def scanner(request, expo_slug, scan_point_slug):
             "answers": answers,
             "texts": {
                 "unreachable": _("No connection to the server. Scan again."),
+                "retrying": _("No answer yet: trying again…"),
                 "refused": _("The scanner's key was refused. Enter it again."),
                 "cameraFailed": _("The camera could not be started."),
             },

@@ -7,6 +7,9 @@
   const deviceForm = document.getElementById("device-form");
   const codeInput = document.getElementById("code");
   const answer = document.getElementById("answer");
+  const scanStatus = document.getElementById("scan-status");
+  // How long to wait before each retry of a scan that got no answer (milliseconds).
+  const retryDelays = [500, 1000, 2000];
   const signedIn = scanForm.dataset.signedIn === "1";
   const keyName = "expo-scanner-key";
   let hideTimer = null;
@@ -53,6 +56,34 @@
     codeInput.focus();
   }
 
+  // A new nonce for each scan; crypto.randomUUID needs a secure context (HTTPS or
+  // 127.0.0.1), so plain HTTP elsewhere makes one from random bytes.
+  function newNonce() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), function (byte) {
+      return byte.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function wait(milliseconds) {
+    return new Promise(function (resolve) { setTimeout(resolve, milliseconds); });
+  }
+
+  // Sends the scan, and sends the same request again, nonce and all, when the network
+  // fails: if the first one did reach the server, it answers the retry with the first
+  // scan's result instead of counting the badge twice.
+  async function send(request) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(config.checkinUrl, request);
+      } catch (error) {
+        if (attempt >= retryDelays.length) throw error;
+        scanStatus.textContent = config.texts.retrying;
+        await wait(retryDelays[attempt]);
+      }
+    }
+  }
+
   async function check(code) {
     code = code.trim();
     if (!code) return;
@@ -64,17 +95,20 @@
     }
     let response;
     try {
-      response = await fetch(config.checkinUrl, {
+      response = await send({
         method: "POST",
         headers: headers,
         credentials: "same-origin",
         body: JSON.stringify({
           code: code, scan_point: config.scanPoint, expo: config.expo, direction: direction(),
+          nonce: newNonce(),
         }),
       });
     } catch (error) {
       show(false, config.texts.unreachable);
       return;
+    } finally {
+      scanStatus.textContent = "";
     }
     if (response.status === 401 || response.status === 403) {
       show(false, config.texts.refused);
@@ -90,7 +124,7 @@
     const occupancy = body.occupancy || {};
     const detail = occupancy.capacity
       ? occupancy.inside + " / " + occupancy.capacity
-      : (body.ticket ? body.ticket.ticket_type : "");
+      : (body.ticket ? body.ticket.ticket_type_name : "");
     show(config.admitted.includes(body.result), body.message, body.ticket && body.ticket.holder_name, detail);
   }
 

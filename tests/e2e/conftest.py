@@ -40,9 +40,28 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+def csp_violations(page):
+    """Collects what the page's Content-Security-Policy refused, as Chromium reports it
+    on the console."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
 @pytest.fixture
 def page(browser):
+    """A phone-sized page; the test fails if the site's CSP refused anything on it.
+
+    Give ``wait_for_function`` a function (``"() => …"``): Playwright polls a bare
+    expression with ``eval``, which the policy refuses."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     page = context.new_page()
+    refused = csp_violations(page)
     yield page
     context.close()
+    assert not refused, "\n".join(refused)

@@ -2,12 +2,14 @@
 violations allowed. (The EU Web Accessibility Directive applies to a city's sites.)"""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from events.models import Conference, Hall, Room, Speaker, Track
 from exhibitors import services as exhibitors
+from exhibitors.emails import set_password_url
 from exhibitors.models import Booth, Exhibitor
 from tests.conftest import add_session, attendee
 from ticketing import services
@@ -39,7 +41,11 @@ def site(future_expo, future_season):
     )
     booth = Booth.objects.create(expo=future_expo, hall=hall, code="A1", x=1, y=1, width=3, depth=3)
     exhibitors.give_booth(booth, exhibitor)
+    invited = exhibitors.add_member(exhibitor, username="nils", email="n@a.se", name="Nils N")
     return {
+        "choose a password": urlsplit(set_password_url(invited.user)).path,
+        "choose a password, old link": "/accounts/reset/MQ/used-token/",
+        "password saved": "/accounts/reset/done/",
         "sign in": "/accounts/login/",
         "exhibitors": "/expos/future/exhibitors/",
         "exhibitor": f"/expos/future/exhibitors/{exhibitor.pk}/",
@@ -78,6 +84,16 @@ def test_public_pages_have_no_accessibility_violations(live_server, page, site, 
         if violations:
             failures[name] = describe(violations)
     assert not failures, "\n\n".join(f"{name}:\n{text}" for name, text in failures.items())
+
+
+def test_the_password_form_with_errors_has_no_violations(live_server, page, site):
+    page.goto(live_server.url + site["choose a password"])
+    page.get_by_label("New password", exact=True).fill("kort")
+    page.get_by_label("New password confirmation").fill("annat")
+    page.get_by_role("button", name="Save the password").click()
+    page.locator(".error-summary").wait_for()
+    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert not violations, describe(violations)
 
 
 def test_the_registration_form_with_errors_has_no_violations(live_server, page, site):

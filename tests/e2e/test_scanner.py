@@ -18,7 +18,7 @@ def device(future_expo):
 def scan(page, code):
     """What a keyboard-wedge scanner does: type the code, then Enter, into whatever has
     the focus, which the page keeps on the code input."""
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'code'")
     page.keyboard.type(code)
     page.keyboard.press("Enter")
     answer = page.locator("#answer")
@@ -48,6 +48,34 @@ def test_a_gate_scanner_lets_a_visitor_in_once(live_server, page, holders, gate,
         "already_inside",
         "invalid_code",
     ]
+
+
+def test_a_scan_whose_answer_was_lost_is_retried_and_counted_once(
+    live_server, page, holders, gate, device
+):
+    """The first request reaches the server, but its answer never reaches the page: the
+    page retries with the same nonce and shows the first scan's result."""
+    lost = []
+
+    def lose_first_answer(route):
+        if not lost:
+            lost.append(route.fetch().json())  # the server scans the badge …
+            route.abort("connectionreset")  # … and the page hears nothing back
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/checkins/", lose_first_answer)
+    page.goto(f"{live_server.url}/scan/future/north/")
+    page.fill("#device-key", device.key)
+    page.press("#device-key", "Enter")
+    page.locator("#code").wait_for(state="visible")
+
+    result, text = scan(page, holders[0].code)
+    assert lost[0]["result"] == "entered"
+    assert (result, "Welcome in" in text) == ("admitted", True), text
+    assert [c.result for c in CheckIn.objects.all()] == ["entered"]
+    assert CheckIn.objects.get().nonce
+    assert page.locator("#scan-status").inner_text() == ""
 
 
 def test_a_wrong_key_asks_for_the_key_again(live_server, page, holders, gate):

@@ -225,7 +225,7 @@ def test_the_database_refuses_overlapping_sessions_written_around_the_service(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_bookings_of_one_room_let_exactly_one_through(postgres_only, expo, room):
+def test_concurrent_bookings_of_one_room_let_exactly_one_through(expo, room):
     threads_count = 8
 
     def book(index):

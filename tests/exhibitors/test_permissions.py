@@ -2,9 +2,12 @@
 staff, a signed-in visitor and anyone, for each action, through the API and the portal."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from exhibitors import services
+from tests.conftest import attendee
+from ticketing import services as ticketing
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,47 @@ def test_staff_cannot_remove_another_exhibitors_staff(people, acme, globex):
     assert client.delete(f"/api/v1/exhibitors/{acme.pk}/members/{member.pk}/").status_code == 404
     assert client.post(f"/portal/{globex.pk}/staff/{member.pk}/remove/").status_code == 403
     assert globex.members.count() == 1
+
+
+def test_staff_holding_a_visitors_code_learn_none_of_their_contact_details(
+    client, people, acme, future_expo, future_season, workshop
+):
+    """A badge code is what every booth scanner reads: with it (and the ticket id it
+    names) an exhibitor's staff get a lead without contact details, and nothing else."""
+    ticket = ticketing.register(
+        future_expo,
+        future_season,
+        [attendee("Per Privat", "per@example.org", organisation="Hemliga AB")],
+    ).tickets.get()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people['own staff'])}")
+    code = {"code": ticket.code}
+    client.force_login(people["own staff"])
+    answers = {
+        "scan a lead": api.post(f"/api/v1/exhibitors/{acme.pk}/leads/", code, format="json"),
+        "read the leads": api.get(f"/api/v1/exhibitors/{acme.pk}/leads/"),
+        "export the leads": api.get(f"/api/v1/exhibitors/{acme.pk}/leads.csv"),
+        "read the ticket": api.get(f"/api/v1/tickets/{ticket.pk}/", code),
+        "code as the secret": api.get(
+            f"/api/v1/tickets/{ticket.pk}/", HTTP_X_ORDER_SECRET=ticket.code
+        ),
+        "download the badge": api.get(f"/api/v1/tickets/{ticket.pk}/badge.pdf", code),
+        "cancel the ticket": api.post(f"/api/v1/tickets/{ticket.pk}/cancel/", code),
+        "book a session": api.post(
+            f"/api/v1/sessions/{workshop.pk}/bookings/", {**code, "ticket": ticket.pk}
+        ),
+        "list the tickets": api.get("/api/v1/expos/future/tickets/"),
+        "print the badges": api.get("/api/v1/expos/future/badges.pdf"),
+        "check in": api.post("/api/v1/checkins/", {**code, "scan_point": "north"}),
+        "scan in the portal": client.post(f"/portal/{acme.pk}/scan/", code),
+        "the portal page": client.get(f"/portal/{acme.pk}/"),
+        "export from the portal": client.get(f"/portal/{acme.pk}/leads.csv"),
+    }
+    assert answers["scan a lead"].status_code == 201
+    for door, response in answers.items():
+        for detail in ("per@example.org", "Per Privat", "Hemliga AB"):
+            assert detail.encode() not in response.content, (door, detail)
+    for door in ("read the ticket", "code as the secret", "download the badge"):
+        assert answers[door].status_code == 404, door
+    ticket.refresh_from_db()
+    assert ticket.is_valid and not ticket.bookings.exists()

@@ -5,7 +5,9 @@ from realtime import broadcast, feeds
 
 @pytest.fixture(autouse=True)
 def fresh_broadcast():
-    """No notice held back, and no feed left running, from an earlier test."""
-    broadcast._last_sent.clear()
+    """No notice held back, no pause of the channel layer, and no feed left running,
+    from an earlier test."""
+    broadcast.announcer.reset()
     yield
+    broadcast.announcer.reset()
     assert not feeds._feeds, "a test left a live feed running"

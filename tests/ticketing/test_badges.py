@@ -324,13 +324,15 @@ def test_the_holder_downloads_the_badge_from_the_private_page(client, sold):
 
 def test_the_api_serves_the_badge_to_the_holder_only(sold):
     ticket = sold[0]
-    client = APIClient()
     url = f"/api/v1/tickets/{ticket.pk}/badge.pdf"
-    assert client.get(url).status_code == 403
-    response = client.get(url, {"code": ticket.code})
+    assert APIClient().get(url).status_code == 404
+    assert APIClient().get(url, {"code": ticket.code}).status_code == 404
+    holder = APIClient()
+    holder.credentials(HTTP_X_ORDER_SECRET=ticket.order.secret)
+    response = holder.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     services.cancel_ticket(Ticket.objects.get(pk=ticket.pk))
-    assert client.get(url, {"code": ticket.code}).status_code == 400
+    assert holder.get(url).status_code == 400
 
 
 def test_print_badges_writes_one_pdf_with_a_progress_bar(sold, tmp_path):

@@ -7,9 +7,10 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
 
 from events.models import Speaker
-from tests.conftest import attendee
+from tests.conftest import add_session, attendee
 from ticketing import privacy, services
 from ticketing.models import CheckIn, Order, Quota, ScanPoint, SessionBooking, Ticket
 
@@ -155,21 +156,35 @@ def test_an_address_that_is_not_one_is_refused(speaker):
     assert speaker.name == "Åsa Öberg"
 
 
-def test_erasing_anonymises_and_keeps_the_counts(asa):
+def rows():
+    """How many rows statistics count: erasing changes none of them."""
+    return {
+        "tickets": list(Ticket.objects.order_by("pk").values_list("pk", "ticket_type")),
+        "orders": Order.objects.count(),
+        "bookings": SessionBooking.objects.count(),
+        "check_ins": list(CheckIn.objects.order_by("pk").values_list("pk", "result", "ticket")),
+    }
+
+
+def test_erasing_anonymises_cancels_and_keeps_the_counts(asa, future_season):
     same_name = Speaker.objects.create(expo=asa.expo, name="Åsa Öberg", email="other@example.org")
-    before = snapshot()
-    assert any(used for _pk, used in before["quotas"])
+    quota = Quota.objects.get(ticket_type=future_season)
+    assert quota.used == 2  # Åsa's and Bo's
+    before = rows()
 
     out = erase("ASA@example.org", "--yes")
 
-    assert "Anonymised tickets: 1, orders: 1, speakers: 1, leads: 0." in out
+    assert "tickets: 1, orders: 1, speakers: 1, accounts: 0" in out
     assert "session bookings: 1" in out and "check ins: 1" in out
-    assert snapshot() == before
+    assert rows() == before
     asa.refresh_from_db()
     assert asa.holder_name == "Erased" and asa.organisation == ""
-    assert asa.holder_email == f"ticket-{asa.pk}@erased.invalid"
+    assert asa.holder_email == f"ticket-{asa.pk}@erased.invalid" and asa.is_erased
     assert not asa.share_contact_with_exhibitors
-    assert asa.is_valid and asa.bookings.get().status == "booked"
+    # Her ticket admits no one any more, and her place and seat are given back.
+    assert not asa.is_valid and asa.bookings.get().status == "cancelled"
+    quota.refresh_from_db()
+    assert quota.used == 1
     assert asa.order.email == f"order-{asa.order_id}@erased.invalid"
     speaker = Speaker.objects.get(sessions__title="Bygg en bikupa")
     assert (speaker.name, speaker.email, speaker.organisation, speaker.biography) == (
@@ -194,6 +209,49 @@ def test_after_erasure_nothing_is_found_and_erasing_again_changes_nothing(asa):
     assert snapshot() == before
 
 
+def test_erasing_gives_the_seat_to_the_first_on_the_waiting_list(
+    asa, holders, future_expo, workshop_room, future_day
+):
+    talk = add_session(future_expo, workshop_room, future_day, 12, capacity=1)
+    services.book_session(asa, talk)
+    waiting = services.book_session(holders[1], talk)
+    assert waiting.status == "waitlisted"
+
+    erase("asa@example.org", "--yes")
+
+    waiting.refresh_from_db()
+    assert waiting.status == "booked"
+    assert not talk.bookings.filter(ticket=asa, status="booked").exists()
+
+
+def test_erasure_closes_the_persons_account(asa, django_user_model, organiser):
+    user = django_user_model.objects.create_user(
+        "asa", email="ASA@example.org", first_name="Åsa", last_name="Öberg", password="pw-asa-12"
+    )
+    Token.objects.create(user=user)
+    entry = LogEntry.objects.create(
+        user=organiser,
+        content_type=ContentType.objects.get_for_model(user),
+        object_id=str(user.pk),
+        object_repr="asa",
+        action_flag=CHANGE,
+        change_message="Changed e-mail to asa@example.org.",
+    )
+    assert export("asa@example.org")["sections"]["accounts"][0]["username"] == "asa"
+
+    assert "accounts: 1" in erase("asa@example.org", "--yes")
+
+    user.refresh_from_db()
+    assert user.username == f"erased-{user.pk}"
+    assert (user.first_name, user.last_name, user.email) == ("", "", "")
+    assert not user.is_active and not user.has_usable_password()
+    assert not Token.objects.filter(user=user).exists()
+    entry.refresh_from_db()
+    assert entry.object_repr == f"erased-{user.pk}"
+    assert "asa@" not in entry.change_message.lower()
+    assert nothing_in(export("asa@example.org"))
+
+
 def test_erasure_renames_the_erased_in_the_admin_history(asa, organiser):
     entry = LogEntry.objects.create(
         user=organiser,
@@ -203,9 +261,20 @@ def test_erasure_renames_the_erased_in_the_admin_history(asa, organiser):
         action_flag=CHANGE,
         change_message=json.dumps([{"changed": {"name": "ticket", "object": str(asa)}}]),
     )
+    order_entry = LogEntry.objects.create(
+        user=organiser,
+        content_type=ContentType.objects.get_for_model(Order),
+        object_id=str(asa.order_id),
+        object_repr=str(asa.order),
+        action_flag=CHANGE,
+        change_message=json.dumps([{"changed": {"name": "ticket", "object": str(asa)}}]),
+    )
     erase("asa@example.org", "--yes")
-    entry.refresh_from_db()
-    assert "Åsa" not in entry.object_repr and "Åsa" not in entry.change_message
+    for logged in (entry, order_entry):
+        logged.refresh_from_db()
+        assert "Åsa" not in json.loads(logged.change_message)[0]["changed"]["object"]
+        assert json.loads(logged.change_message)[0]["changed"]["object"] == f"#{asa.pk} Erased"
+    assert "Åsa" not in entry.object_repr
     assert entry.object_repr == f"#{asa.pk} Erased"
 
 

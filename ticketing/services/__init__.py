@@ -4,6 +4,7 @@ attendance. Callers use ``ticketing.services.<function>``."""
 from .attendance import recount_attendance
 from .bookings import book_session, cancel_booking, waitlist_position
 from .checkin import ScanAnswer, check_in, place_of
+from .idempotency import register_once, request_hash
 from .quotas import save_ticket_type, sync_quotas
 from .registration import Attendee, cancel_ticket, register, stop_sharing_contact
 
@@ -17,6 +18,8 @@ __all__ = [
     "place_of",
     "recount_attendance",
     "register",
+    "register_once",
+    "request_hash",
     "save_ticket_type",
     "stop_sharing_contact",
     "sync_quotas",

@@ -103,7 +103,7 @@ def _promote_from_waitlist(session):
             continue
         waiting.status = SessionBooking.Status.BOOKED
         waiting.save(update_fields=["status", "changed_at"])
-        transaction.on_commit(lambda pk=waiting.pk: emails.send_seat_freed(pk))
+        emails.queue_seat_freed(waiting)
         return waiting
     return None
 

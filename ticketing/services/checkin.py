@@ -20,10 +20,20 @@ class ScanAnswer:
     occupancy: dict
 
 
-def check_in(code, scan_point, direction, *, device=None, user=None):
+class RepeatedScan(Exception):
+    """The scanner already sent this nonce: the scan's writes are rolled back."""
+
+
+def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None):
     """Scan a badge at ``scan_point``: verify its code, apply the admission rules and
     count the visitor in or out. Every scan is stored as a ``CheckIn`` with its result,
     refused or not; a wrong ``direction`` for the scan point is bad input.
+
+    A scanner that retries a scan whose answer it lost sends the scan's ``nonce`` again:
+    that answers the first scan's result with the place's counters now, and stores and
+    moves nothing. The repeat is found by the check-in's insert itself (its unique
+    constraint), so a scan with a new nonce costs no extra statement; the repeat then
+    rolls its writes back.
 
     This is the hottest path of a fair's opening hour, so it makes few round trips: one
     statement locks the ticket and reads its presence, and the counters move in one
@@ -45,39 +55,45 @@ def check_in(code, scan_point, direction, *, device=None, user=None):
     day = expo.local_day(now)
     place = place_of(scan_point)
     ticket_id = _ticket_id_of(code, expo)
-    with transaction.atomic():
-        ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
-        if ticket is None:
-            result, counters = CheckIn.Result.INVALID_CODE, None
-        else:
-            refusal = _refusal(ticket, scan_point, day)
-            result, counters = (
-                (refusal, None) if refusal else _pass(ticket, scan_point, place, direction, day)
-            )
-        check_in = CheckIn(
-            expo=expo,
-            scan_point=scan_point,
-            ticket=ticket,
-            direction=direction,
-            result=result,
-            day=day,
-            scanned_at=now,
-            device=device,
-            user=user,
-        )
-        _insert_check_in(check_in)
-        if counters is None:
-            if result == CheckIn.Result.ENTERED:
-                counters = _move_counters(expo.pk, place, day, inside=1, entries=1)
-            elif result == CheckIn.Result.EXITED:
-                counters = _move_counters(expo.pk, place, day, inside=-1, entries=0)
+    try:
+        with transaction.atomic():
+            ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
+            if ticket is None:
+                result, counters = CheckIn.Result.INVALID_CODE, None
+            elif not ticket.is_valid:
+                result, counters = _scan_cancelled(ticket, place, direction, day), None
             else:
-                counters = _read_counters(expo.pk, place, day)
-        transaction.on_commit(
-            lambda: signals.attendance_changed.send(
-                sender=CheckIn, expo_id=expo.pk, scan_point_id=scan_point.pk, result=result
+                refusal = _refusal(ticket, scan_point, day)
+                result, counters = (
+                    (refusal, None) if refusal else _pass(ticket, scan_point, place, direction, day)
+                )
+            check_in = CheckIn(
+                expo=expo,
+                scan_point=scan_point,
+                ticket=ticket,
+                direction=direction,
+                result=result,
+                day=day,
+                scanned_at=now,
+                device=device,
+                user=user,
+                nonce=nonce or "",
             )
-        )
+            _insert_check_in(check_in)
+            if counters is None:
+                if result == CheckIn.Result.ENTERED:
+                    counters = _move_counters(expo.pk, place, day, inside=1, entries=1)
+                elif result == CheckIn.Result.EXITED:
+                    counters = _move_counters(expo.pk, place, day, inside=-1, entries=0)
+                else:
+                    counters = _read_counters(expo.pk, place, day)
+            transaction.on_commit(
+                lambda: signals.attendance_changed.send(
+                    sender=CheckIn, expo_id=expo.pk, scan_point_id=scan_point.pk, result=result
+                )
+            )
+    except RepeatedScan:
+        return _first_answer(scan_point, place, day, device, user, nonce)
     return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=_occupancy(scan_point, counters))
 
 
@@ -105,8 +121,19 @@ def _locked_ticket(ticket_id, expo):
     return ticket
 
 
+def _first_answer(scan_point, place, day, device, user, nonce):
+    scanner = {"device": device} if device is not None else {"device": None, "user": user}
+    first = CheckIn.objects.select_related("ticket").get(nonce=nonce, **scanner)
+    ticket = first.ticket
+    if ticket is not None:
+        ticket.ticket_type = lookups.ticket_type(ticket.ticket_type_id)
+    counters = _read_counters(scan_point.expo_id, place, day)
+    return ScanAnswer(check_in=first, ticket=ticket, occupancy=_occupancy(scan_point, counters))
+
+
 def _insert_check_in(check_in):
-    """``check_in.save()``, for a new row, without building the statement each time."""
+    """``check_in.save()``, for a new row, without building the statement each time;
+    ``RepeatedScan`` when the scanner already sent its nonce."""
     ops = connection.ops
     params = [
         check_in.expo_id,
@@ -118,17 +145,27 @@ def _insert_check_in(check_in):
         ops.adapt_datetimefield_value(check_in.scanned_at),
         check_in.device_id,
         check_in.user_id,
+        check_in.nonce,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql.INSERT_CHECK_IN_SQL, params)
-        check_in.pk = cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:
+        raise RepeatedScan
+    check_in.pk = row[0]
     check_in._state.adding = False
 
 
+def _scan_cancelled(ticket, place, direction, day):
+    """A cancelled ticket gets in nowhere, but its holder, who may have been inside when
+    it was cancelled, is still let out: otherwise the place would count them forever."""
+    if direction == ScanPoint.Direction.OUT and _leave(ticket, place, day):
+        return CheckIn.Result.EXITED
+    return CheckIn.Result.CANCELLED
+
+
 def _refusal(ticket, scan_point, day):
-    """The result word that refuses this ticket here today, or ``None``."""
-    if not ticket.is_valid:
-        return CheckIn.Result.CANCELLED
+    """The result word that refuses this valid ticket here today, or ``None``."""
     open_days = list(lookups.opening_windows(scan_point.expo))
     if day not in admission.ticket_days(ticket, open_days):
         return CheckIn.Result.NOT_VALID_TODAY

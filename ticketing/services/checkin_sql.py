@@ -22,9 +22,12 @@ LEAVE_SQL = (
     f"UPDATE {_table(Presence)} SET inside = %s "
     "WHERE ticket_id = %s AND place = %s AND day = %s AND inside = %s RETURNING id"
 )
+# A scan whose nonce its scanner already sent conflicts with the first one's row: then
+# no row comes back (``checkin.RepeatedScan``).
 INSERT_CHECK_IN_SQL = (
     f"INSERT INTO {_table(CheckIn)} (expo_id, scan_point_id, ticket_id, direction, result, "
-    "day, scanned_at, device_id, user_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+    "day, scanned_at, device_id, user_id, nonce) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id"
 )
 MOVE_COUNTERS_SQL = (
     f"UPDATE {_table(Occupancy)} SET inside = inside + %s, entries = entries + %s "

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from expo.errors import Conflict, InvalidInput
 
 from .. import admission
-from ..models import Quota, Ticket, TicketType
+from ..models import Quota, Ticket
 
 
 def quota_scope(expo, ticket_type, days):
@@ -77,7 +77,7 @@ def _ensure_quotas(ticket_type, days):
             ticket_type=ticket_type,
             day=day,
             size=ticket_type.capacity if day is None else ticket_type.day_capacity,
-            used=_sold(ticket_type, day, days),
+            used=_sold(ticket_type, day),
         )
         for day in missing
     ]
@@ -91,14 +91,12 @@ def _ensure_quotas(ticket_type, days):
     Quota.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def _sold(ticket_type, day, type_days):
-    """Valid tickets of the type in a quota's scope: all of them, or those valid on ``day``."""
+def _sold(ticket_type, day):
+    """Valid tickets of the type in a quota's scope: all of them, or those sold for ``day``."""
     tickets = ticket_type.tickets.filter(status=Ticket.Status.VALID)
     if day is None:
         return tickets.count()
-    if ticket_type.kind == TicketType.Kind.DAY:
-        return tickets.filter(day=day).count()
-    return tickets.count() if day in type_days else 0
+    return tickets.valid_on(day).count()
 
 
 def _too_low_message(sold):

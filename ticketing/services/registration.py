@@ -36,8 +36,8 @@ def register(expo, ticket_type, attendees, *, day=None, language="en", handed_ou
     organisers and exhibitors only.
 
     Raises ``InvalidInput`` for bad input and ``Conflict`` (``not_on_sale``, ``sold_out``)
-    when the rules refuse; nothing is written then. The confirmation e-mail leaves after
-    the order is committed. The order's ``sold_tickets`` are its new tickets, in order.
+    when the rules refuse; nothing is written then. The confirmation e-mail is queued in
+    the outbox with the order. The order's ``sold_tickets`` are its new tickets, in order.
     """
     attendees = list(attendees)
     days = _check_registration(expo, ticket_type, attendees, day, handed_out)
@@ -50,6 +50,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en", handed_ou
                 order=order,
                 ticket_type=ticket_type,
                 day=day if ticket_type.kind == TicketType.Kind.DAY else None,
+                valid_days=[valid_day.isoformat() for valid_day in days],
                 holder_name=attendee.name.strip(),
                 holder_email=attendee.email.strip(),
                 organisation=attendee.organisation.strip(),
@@ -57,7 +58,7 @@ def register(expo, ticket_type, attendees, *, day=None, language="en", handed_ou
             )
             for attendee in attendees
         )
-        transaction.on_commit(lambda: emails.send_order_confirmation(order, tickets))
+        emails.queue_order_confirmation(order)
     order.sold_tickets = tickets
     return order
 

@@ -12,9 +12,11 @@ def _counts(counts):
 
 class Command(BaseCommand):
     help = (
-        "Anonymise a person, found by e-mail address in any letter case: names, addresses "
-        "and organisations go; tickets, bookings, quotas and check-in statistics keep "
-        "their counts. Asks for confirmation unless --yes is given."
+        "Erase a person, found by e-mail address in any letter case: their tickets are "
+        "cancelled (places and seats go to others), they leave exhibitors' staff, and their "
+        "names, addresses, organisations and user accounts are anonymised, in the admin's "
+        "history too; the rows stay, so tickets sold, check-ins and leads keep their "
+        "counts. Asks for confirmation unless --yes is given."
     )
     # Tests hand in their own standard input: call_command(..., stdin=StringIO("yes")).
     stealth_options = ("stdin",)
@@ -47,7 +49,7 @@ class Command(BaseCommand):
         kept = {name: count for name, count in held.items() if name not in changed and count}
         self.stdout.write(self.style.SUCCESS(f"Anonymised {_counts(changed)}."))
         if kept:
-            self.stdout.write(f"Kept as they were, for the statistics: {_counts(kept)}.")
+            self.stdout.write(f"Kept without their name, for the statistics: {_counts(kept)}.")
 
     def _confirm(self, held, stdin):
         if not stdin.isatty():

@@ -1,0 +1,130 @@
+"""The outbox: e-mail written with the change that causes it, sent by the worker.
+
+To send an e-mail, an app writes a *composer*: a function that takes ids (JSON values),
+reads what it needs and returns the ``EmailMessage``, rendered in the recipient's
+language. It is marked with ``@composer(kind)``. Then, inside the transaction of the
+change that causes the e-mail::
+
+    from outbox import services as outbox
+
+    @outbox.composer(_("order confirmation"))
+    def order_confirmation(order_id): ...
+
+    with transaction.atomic():
+        order = ...
+        outbox.enqueue(order_confirmation, expo=order.expo, order_id=order.pk)
+
+The mail row and its task row commit with the order or not at all: a rolled back change
+tells nobody anything, and a committed one cannot lose its e-mail. The request never talks
+to SMTP. The worker (``manage.py db_worker``) renders and sends each mail; a failed send is
+tried again later, each wait twice the last (from a minute up to an hour), and after
+``MAX_ATTEMPTS`` the mail is marked failed, to be sent again from the admin. Delivery is at
+least once: a worker stopped between the SMTP server's answer and marking the mail sent
+sends it again.
+"""
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from . import tasks
+from .models import Mail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+FIRST_RETRY_DELAY = dt.timedelta(minutes=1)
+LONGEST_RETRY_DELAY = dt.timedelta(hours=1)
+
+
+def composer(kind):
+    """Mark a function as an e-mail composer; ``kind`` names its e-mails in the admin."""
+
+    def mark(function):
+        function.mail_kind = kind
+        return function
+
+    return mark
+
+
+def enqueue(compose, *, expo=None, **arguments):
+    """Write the e-mail ``compose(**arguments)`` renders into the outbox, with its task.
+
+    Call it inside the transaction of the change that causes the e-mail. ``arguments``
+    are ids and other JSON values, never model instances. ``expo`` is the expo the mail
+    belongs to: its organisers see it in the admin.
+    """
+    path = f"{compose.__module__}.{compose.__qualname__}"
+    if getattr(import_string(path), "mail_kind", None) is None:
+        raise ValueError(f"{path} is not an e-mail composer (mark it with @composer)")
+    with transaction.atomic():
+        mail = Mail.objects.create(expo=expo, composer=path, arguments=arguments)
+        tasks.deliver_mail.enqueue(mail.pk)
+    return mail
+
+
+def deliver(mail_id):
+    """One attempt to send a pending mail; a failure is recorded and retried later.
+
+    No transaction is held while the SMTP server is asked, so a slow server blocks no
+    other writer.
+    """
+    mail = Mail.objects.filter(pk=mail_id, status=Mail.Status.PENDING).first()
+    if mail is None:
+        return
+    try:
+        compose = import_string(mail.composer)
+        if getattr(compose, "mail_kind", None) is None:
+            raise ValueError(f"{mail.composer} is not an e-mail composer")
+        compose(**mail.arguments).send()
+    except Exception as error:  # any failure is recorded on the mail and retried
+        _record_failure(mail, error)
+    else:
+        mail.status = Mail.Status.SENT
+        mail.sent_at = timezone.now()
+        mail.next_attempt_at = None
+        mail.attempts += 1
+        mail.save(update_fields=["status", "sent_at", "next_attempt_at", "attempts"])
+
+
+def retry_delay(attempts):
+    """How long to wait after the ``attempts``-th failed attempt."""
+    return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), LONGEST_RETRY_DELAY)
+
+
+def _record_failure(mail, error):
+    mail.attempts += 1
+    mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+    with transaction.atomic():
+        if mail.attempts >= MAX_ATTEMPTS:
+            mail.status = Mail.Status.FAILED
+            mail.next_attempt_at = None
+        else:
+            mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
+            tasks.deliver_mail.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
+        mail.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+    logger.warning(
+        "Mail %s (%s) failed on attempt %d: %s; %s",
+        mail.pk,
+        mail.composer,
+        mail.attempts,
+        type(error).__name__,
+        "gave up" if mail.status == Mail.Status.FAILED else "will try again",
+    )
+
+
+def send_again(mails):
+    """Queue failed mails again, with a fresh set of attempts. Returns how many."""
+    count = 0
+    with transaction.atomic():
+        for mail in mails.select_for_update().filter(status=Mail.Status.FAILED):
+            mail.status = Mail.Status.PENDING
+            mail.attempts = 0
+            mail.next_attempt_at = None
+            mail.save(update_fields=["status", "attempts", "next_attempt_at"])
+            tasks.deliver_mail.enqueue(mail.pk)
+            count += 1
+    return count
