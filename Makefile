@@ -6,14 +6,26 @@ INSTALLED := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format browser messages
+.PHONY: run test lint format browser messages lock
 
-$(INSTALLED): pyproject.toml
+LOCK := requirements.lock
+
+# Installs exactly what the lock file names, then Expo itself; `make lock` refreshes it.
+$(INSTALLED): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Expo needs Python 3.11 or newer (set PYTHON=python3.x)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Resolve pyproject.toml's ranges (with the dev extra) to exact versions for every
+# supported Python and platform, with uv.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--custom-compile-command 'make lock' --quiet -o $(LOCK)
 
 # The task worker that sends the outbox's e-mail runs beside the server and stops with it.
 run: $(INSTALLED) messages

@@ -2,8 +2,8 @@
 
 Thin on purpose: the programme's rules live in ``services``. The session form checks a
 session with the same functions the API uses and the admin saves it with
-``services.save_session``. Staff who are not superusers see only the expos they organise,
-and what belongs to them.
+``services.save_session``. Every admin here stands on ``admin_base``: staff who are not
+superusers see only the expos they organise, and what belongs to them.
 """
 
 import contextlib
@@ -11,7 +11,7 @@ import contextlib
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
@@ -20,51 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from expo.errors import Conflict, InvalidInput
 
 from . import services
+from .admin_base import ScopedModelAdmin, ScopedTabularInline
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
 from .selectors import organised_expos
 from .translations import TranslationsAdminMixin, translations_form
 
 
-class OrganiserScopeMixin:
-    """Superusers see every expo; other staff only the expos they organise.
-
-    Limits the list, the change pages, the autocompletes that use this admin and the
-    choices of related fields alike. For model admins and inlines.
-    """
-
-    #: The lookup from this admin's model to its expo.
-    expo_path = "expo"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.expo_path}__in": organised_expos(request.user)})
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        self._limit_choices(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        self._limit_choices(db_field, request, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def _limit_choices(self, db_field, request, kwargs):
-        if request.user.is_superuser or "queryset" in kwargs:
-            return
-        model = db_field.related_model
-        expos = organised_expos(request.user)
-        if model is Expo:
-            kwargs["queryset"] = expos
-            return
-        try:
-            model._meta.get_field("expo")
-        except FieldDoesNotExist:
-            return
-        kwargs["queryset"] = model._default_manager.filter(expo__in=expos)
-
-
-class ExpoPartAdmin(OrganiserScopeMixin, admin.ModelAdmin):
+class ExpoPartAdmin(ScopedModelAdmin):
     """An admin for a part of an expo. The expo is chosen on adding and is fixed after."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -75,7 +37,7 @@ class ExpoPartAdmin(OrganiserScopeMixin, admin.ModelAdmin):
 EXPO_FILTER = ("expo", admin.RelatedOnlyFieldListFilter)
 
 
-class HallInline(OrganiserScopeMixin, admin.TabularInline):
+class HallInline(ScopedTabularInline):
     model = Hall
     fields = ("name", "slug", "capacity", "venue")
     prepopulated_fields = {"slug": ("name",)}
@@ -83,23 +45,22 @@ class HallInline(OrganiserScopeMixin, admin.TabularInline):
     extra = 0
 
 
-class TrackInline(OrganiserScopeMixin, admin.TabularInline):
+class TrackInline(ScopedTabularInline):
     model = Track
     fields = ("name", "slug", "colour", "description")
     prepopulated_fields = {"slug": ("name",)}
     extra = 0
 
 
-class OpeningDayInline(OrganiserScopeMixin, admin.TabularInline):
+class OpeningDayInline(ScopedTabularInline):
     model = OpeningDay
     fields = ("date", "is_closed", "opens_at", "closes_at", "note")
     extra = 0
 
 
 @admin.register(Expo)
-class ExpoAdmin(TranslationsAdminMixin, OrganiserScopeMixin, admin.ModelAdmin):
+class ExpoAdmin(TranslationsAdminMixin, ScopedModelAdmin):
     form = translations_form(Expo)
-    expo_path = "pk"
     list_display = ("name", "slug", "start_date", "end_date", "time_zone")
     search_fields = ("name", "slug")
     list_filter = ("time_zone",)
@@ -155,7 +116,7 @@ class RoomFormSet(forms.BaseInlineFormSet):
             slugs.add(room.slug)
 
 
-class RoomInline(OrganiserScopeMixin, admin.TabularInline):
+class RoomInline(ScopedTabularInline):
     model = Room
     formset = RoomFormSet
     fields = ("name", "slug", "capacity")

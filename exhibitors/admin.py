@@ -1,4 +1,7 @@
-"""Exhibitors in the back office; the rules live in ``services`` and ``importing``."""
+"""Exhibitors in the back office; the rules live in ``services`` and ``importing``.
+
+Every admin and inline stands on ``events.admin_base``: organisers see and pick only their
+own expos' exhibitors, booths, staff and leads."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,25 +11,90 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from events.admin import EXPO_FILTER, ExpoPartAdmin
+from events.admin_base import ScopedModelAdmin, ScopedTabularInline
 from events.models import Expo
 from events.selectors import organised_expos
 from events.translations import TranslationsAdminMixin, translations_form
 
-from . import importing
+from . import importing, services
 from .models import Booth, BoothDay, Exhibitor, Lead, Member
 
 
-class MemberInline(admin.TabularInline):
+class MemberFormSet(forms.BaseInlineFormSet):
+    """Staff are added and removed by the member service, which hands out and cancels
+    their staff badges."""
+
+    def save(self, commit=True):
+        exhibitor = self.instance
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                services.remove_member(Member.objects.get(pk=form.instance.pk))
+                self.deleted_objects.append(form.instance)
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed():
+                continue
+            if form.instance.pk is not None:  # Another person in the row: swap them.
+                services.remove_member(Member.objects.get(pk=form.instance.pk))
+            user = form.cleaned_data["user"]
+            member = services.add_member(
+                exhibitor,
+                username=user.get_username(),
+                email=user.email,
+                name=user.get_full_name() or user.get_username(),
+                by_organiser=True,
+            )
+            self.new_objects.append(member)
+        return self.new_objects
+
+
+class MemberInline(ScopedTabularInline):
     model = Member
+    formset = MemberFormSet
     fields = ("user", "ticket")
-    raw_id_fields = ("user", "ticket")
+    raw_id_fields = ("user",)
+    readonly_fields = ("ticket",)
     extra = 0
 
 
-class BoothDayInline(admin.TabularInline):
+class BoothDayFormSet(forms.BaseInlineFormSet):
+    """Booth days are given by ``give_booth``, with its rule that a booth has one
+    exhibitor a day, and taken back by ``take_back_booth_day``."""
+
+    def save(self, commit=True):
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                services.take_back_booth_day(BoothDay.objects.get(pk=form.instance.pk))
+                self.deleted_objects.append(form.instance)
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed():
+                continue
+            if form.instance.pk is not None:  # Another booth or day: give the new one.
+                services.take_back_booth_day(BoothDay.objects.get(pk=form.instance.pk))
+            booth_day = form.instance
+            services.give_booth(booth_day.booth, booth_day.exhibitor, [booth_day.day])
+            self.new_objects.append(booth_day)
+        return self.new_objects
+
+
+class ExhibitorBoothDayInline(ScopedTabularInline):
+    """The booths an exhibitor has, day by day."""
+
     model = BoothDay
+    formset = BoothDayFormSet
     fields = ("day", "booth")
     raw_id_fields = ("booth",)
+    extra = 0
+
+
+class BoothBoothDayInline(ScopedTabularInline):
+    """The exhibitors a booth is given to, day by day."""
+
+    model = BoothDay
+    formset = BoothDayFormSet
+    fields = ("day", "exhibitor")
+    raw_id_fields = ("exhibitor",)
     extra = 0
 
 
@@ -44,7 +112,20 @@ class ExhibitorAdmin(TranslationsAdminMixin, ExpoPartAdmin):
     ordering = ("expo", "name")
     list_select_related = ("expo",)
     filter_horizontal = ("themes", "sessions")
-    inlines = (MemberInline, BoothDayInline)
+    inlines = (MemberInline, ExhibitorBoothDayInline)
+
+    def save_model(self, request, obj, form, change):
+        services.save_exhibitor(obj, themes=form.cleaned_data.get("themes"))
+
+    def delete_model(self, request, obj):
+        # Its staff lose their badges, as when they are taken off the staff one by one.
+        for member in obj.members.select_related("ticket"):
+            services.remove_member(member)
+        obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        for exhibitor in queryset:
+            self.delete_model(request, exhibitor)
 
     def get_urls(self):
         return [
@@ -96,11 +177,14 @@ class BoothAdmin(ExpoPartAdmin):
     list_filter = (EXPO_FILTER, "hall")
     search_fields = ("code",)
     list_select_related = ("hall", "expo")
-    inlines = (BoothDayInline,)
+    inlines = (BoothBoothDayInline,)
+
+    def save_model(self, request, obj, form, change):
+        services.save_booth(obj)
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(ScopedModelAdmin):
     """Organisers see that leads exist, not who they are: the lead belongs to the
     exhibitor, and the visitor's details show in the exhibitor's portal only."""
 
@@ -108,10 +192,6 @@ class LeadAdmin(admin.ModelAdmin):
     list_filter = ("exhibitor__expo",)
     fields = ("exhibitor", "scanned_at", "rating")
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        expos = organised_expos(request.user)
-        return super().get_queryset(request).filter(exhibitor__expo__in=expos)
 
     def has_add_permission(self, request):
         return False

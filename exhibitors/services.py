@@ -190,6 +190,11 @@ def give_booth(booth, exhibitor, days=None):
         ) from None
 
 
+def take_back_booth_day(booth_day):
+    """Take a booth back from its exhibitor for one day."""
+    booth_day.delete()
+
+
 def staff_ticket_type(expo):
     ticket_type, _created = TicketType.objects.get_or_create(
         expo=expo,

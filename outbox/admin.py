@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin import EXPO_FILTER, OrganiserScopeMixin
+from events.admin import EXPO_FILTER
+from events.admin_base import ScopedModelAdmin
 
 from . import services
 from .models import Mail
@@ -24,7 +25,7 @@ def send_again(modeladmin, request, queryset):
 
 
 @admin.register(Mail)
-class MailAdmin(OrganiserScopeMixin, admin.ModelAdmin):
+class MailAdmin(ScopedModelAdmin):
     list_display = (
         "kind",
         "expo",

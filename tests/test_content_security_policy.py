@@ -41,7 +41,9 @@ def test_a_forwarded_scheme_is_not_believed_by_default():
     assert not request.is_secure()
 
 
-@pytest.mark.parametrize(("flag", "expected"), [("", "None"), ("1", "HTTP_X_FORWARDED_PROTO")])
+@pytest.mark.parametrize(
+    ("flag", "expected"), [("", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")]
+)
 def test_the_proxy_ssl_header_is_trusted_only_when_configured(flag, expected):
     script = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
     result = subprocess.run(
@@ -56,4 +58,5 @@ def test_the_proxy_ssl_header_is_trusted_only_when_configured(flag, expected):
         text=True,
         timeout=60,
     )
-    assert expected in result.stdout.splitlines()[-1], result.stderr
+    assert result.returncode == 0 and result.stdout, result.stderr
+    assert result.stdout.splitlines()[-1] == expected

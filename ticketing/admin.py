@@ -1,7 +1,13 @@
+"""Tickets in the back office. Every admin stands on ``events.admin_base`` (organisers
+see their own expos only) and writes through ``services``: ticket types, day limits and
+scan points are saved by their services, tickets cancelled by ``cancel_ticket``."""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events.admin import EXPO_FILTER, ExpoPartAdmin
+from events.admin_base import ScopedModelAdmin, ScopedTabularInline
 from expo.errors import DomainError
 
 from . import services
@@ -19,28 +25,53 @@ from .views import sheets_response
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(admin.ModelAdmin):
+class TicketTypeAdmin(ExpoPartAdmin):
     list_display = ["name", "expo", "kind", "price", "capacity", "day_capacity", "sale_ends"]
-    list_filter = ["expo", "kind"]
+    list_filter = [EXPO_FILTER, "kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["halls"]
     autocomplete_fields = ["conference"]
 
     def save_model(self, request, obj, form, change):
-        # Keeps the quota rows in step with the limits; the halls follow in save_related.
-        services.save_ticket_type(obj)
+        # Checks the rules and keeps the quota rows in step with the limits; a limit below
+        # what is sold is refused on the form. save_related sets the same halls again.
+        services.save_ticket_type(obj, halls=form.cleaned_data["halls"])
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(ExpoPartAdmin):
+    """Quotas of a ticket type follow its limits and are only shown here; the expo's own
+    day limits ("at most 12,000 visitors on Saturday") are added and changed."""
+
     list_display = ["__str__", "expo", "ticket_type", "day", "size", "used"]
-    list_filter = ["expo", "ticket_type"]
-    readonly_fields = ["used"]
+    list_filter = [EXPO_FILTER, "ticket_type"]
+    fields = ["expo", "ticket_type", "day", "size", "used"]
     date_hierarchy = "day"
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["ticket_type", "used"]
+        return ["expo", "ticket_type", "day", "used"]
 
-class TicketInline(admin.TabularInline):
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        is_day_limit = obj is None or obj.ticket_type_id is None
+        return is_day_limit and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        is_day_limit = obj is None or obj.ticket_type_id is None
+        return is_day_limit and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.save_day_limit(obj)
+
+
+class TicketInline(ScopedTabularInline):
     model = Ticket
     fields = ["holder_name", "holder_email", "ticket_type", "day", "status"]
     readonly_fields = fields
@@ -50,15 +81,18 @@ class TicketInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ScopedModelAdmin):
     list_display = ["__str__", "expo", "email", "language", "created_at"]
-    list_filter = ["expo", "language"]
+    list_filter = [EXPO_FILTER, "language"]
     search_fields = ["email", "tickets__holder_name", "tickets__holder_email"]
     readonly_fields = ["expo", "email", "language", "created_at"]
     inlines = [TicketInline]
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # Its tickets are cancelled instead, which gives their places back.
 
 
 @admin.action(description=_("Cancel the selected tickets"))
@@ -84,9 +118,9 @@ def print_badges(modeladmin, request, queryset):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ScopedModelAdmin):
     list_display = ["__str__", "expo", "ticket_type", "day", "status", "created_at"]
-    list_filter = ["expo", "status", "ticket_type", "day"]
+    list_filter = [EXPO_FILTER, "status", "ticket_type", "day"]
     search_fields = ["holder_name", "holder_email", "organisation", "=id"]
     list_select_related = ["expo", "ticket_type"]
     readonly_fields = [
@@ -111,9 +145,12 @@ class TicketAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # Cancelled instead (the action above), which gives its places back.
+
 
 @admin.register(SessionBooking)
-class SessionBookingAdmin(admin.ModelAdmin):
+class SessionBookingAdmin(ScopedModelAdmin):
     list_display = ["ticket", "session", "status", "created_at"]
     list_filter = ["status", "session__expo"]
     search_fields = ["session__title", "ticket__holder_name"]
@@ -123,30 +160,36 @@ class SessionBookingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # The holder cancels a booking, and the waiting list moves up.
+
 
 @admin.register(ScanPoint)
-class ScanPointAdmin(admin.ModelAdmin):
+class ScanPointAdmin(ExpoPartAdmin):
     list_display = ["name", "expo", "kind", "hall", "session", "direction"]
-    list_filter = ["expo", "kind", "direction"]
+    list_filter = [EXPO_FILTER, "kind", "direction"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["session"]
 
+    def save_model(self, request, obj, form, change):
+        services.save_scan_point(obj)
+
 
 @admin.register(ScannerDevice)
-class ScannerDeviceAdmin(admin.ModelAdmin):
+class ScannerDeviceAdmin(ExpoPartAdmin):
     list_display = ["name", "expo", "is_active", "created_at"]
-    list_filter = ["expo", "is_active"]
+    list_filter = [EXPO_FILTER, "is_active"]
     search_fields = ["name"]
     readonly_fields = ["key", "created_at"]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ScopedModelAdmin):
     """The audit trail: read only."""
 
     list_display = ["scanned_at", "scan_point", "ticket", "direction", "result", "device", "user"]
-    list_filter = ["expo", "result", "direction", "scan_point", "day"]
+    list_filter = [EXPO_FILTER, "result", "direction", "scan_point", "day"]
     search_fields = ["=ticket__id", "ticket__holder_name"]
     list_select_related = ["scan_point", "ticket", "device", "user"]
     date_hierarchy = "scanned_at"

@@ -18,11 +18,24 @@ def type_days(ticket_type, open_days):
     """The days a ticket type is valid on: its own list, else its conference's days,
     else every open day of the expo."""
     if ticket_type.valid_days:
-        return sorted(dt.date.fromisoformat(day) for day in ticket_type.valid_days)
+        return _listed_days(ticket_type.valid_days)
     if ticket_type.kind == TicketType.Kind.CONFERENCE and ticket_type.conference_id:
         conference = ticket_type.conference
         return [day for day in open_days if conference.start_date <= day <= conference.end_date]
     return list(open_days)
+
+
+def _listed_days(values):
+    """The days of a ticket type's own list. ``TicketType.clean`` admits only days as
+    ``YYYY-MM-DD``; anything else that reached the database another way is skipped
+    rather than breaking every page that shows the ticket type."""
+    days = set()
+    for value in values if isinstance(values, list) else []:
+        try:
+            days.add(dt.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            continue
+    return sorted(days)
 
 
 def ticket_days(ticket, open_days):

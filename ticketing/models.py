@@ -1,15 +1,18 @@
 """Tickets: what is on sale (TicketType, Quota), what was bought (Order, Ticket) and the
 seats booked in sessions (SessionBooking)."""
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Conference, Expo, Hall, Session
+from events.selectors import opening_windows
 from expo.validation import validate_day
 
 from . import codes
@@ -76,10 +79,58 @@ class TicketType(models.Model):
         verbose_name_plural = _("ticket types")
         constraints = [
             models.UniqueConstraint(fields=["expo", "slug"], name="ticket_type_slug_unique"),
+            models.CheckConstraint(
+                condition=~Q(kind="conference") | Q(conference__isnull=False),
+                name="conference_ticket_names_conference",
+            ),
+            models.CheckConstraint(
+                condition=Q(sale_starts__isnull=True)
+                | Q(sale_ends__isnull=True)
+                | Q(sale_ends__gt=F("sale_starts")),
+                name="ticket_type_sale_window_in_order",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """The rules of one ticket type, for every way it is written: its valid days are
+        open days of its expo (kept as sorted ``YYYY-MM-DD``), a conference ticket names a
+        conference of the same expo, and the sale ends after it starts."""
+        errors = {}
+        if self.kind == self.Kind.CONFERENCE and self.conference_id is None:
+            errors["conference"] = _("Name the conference.")
+        elif self.conference_id and self.expo_id and self.conference.expo_id != self.expo_id:
+            errors["conference"] = _("The conference belongs to another expo.")
+        if self.sale_starts and self.sale_ends and self.sale_ends <= self.sale_starts:
+            errors["sale_ends"] = _("The sale must end after it starts.")
+        if self.expo_id is not None:
+            try:
+                self.valid_days = self._checked_valid_days()
+            except ValidationError as error:
+                errors["valid_days"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def _checked_valid_days(self):
+        if not isinstance(self.valid_days, list):
+            raise ValidationError(_("Give the valid days as a list of days, YYYY-MM-DD."))
+        days = set()
+        for value in self.valid_days:
+            try:
+                days.add(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    _("“%(value)s” is not a day written as YYYY-MM-DD.") % {"value": value}
+                ) from None
+        closed = sorted(days - set(opening_windows(self.expo)))
+        if closed:
+            raise ValidationError(
+                _("Not open days of the expo: %(days)s.")
+                % {"days": ", ".join(day.isoformat() for day in closed)}
+            )
+        return [day.isoformat() for day in sorted(days)]
 
     @property
     def is_public(self):
@@ -136,6 +187,15 @@ class Quota(models.Model):
         scope = self.ticket_type.name if self.ticket_type_id else self.expo.name
         when = f" {self.day}" if self.day else ""
         return f"{scope}{when}: {self.used}/{self.size}"
+
+    def clean(self):
+        errors = {}
+        if self.ticket_type_id and self.expo_id and self.ticket_type.expo_id != self.expo_id:
+            errors["ticket_type"] = _("The ticket type belongs to another expo.")
+        if self.day and self.expo_id and not self.expo.start_date <= self.day <= self.expo.end_date:
+            errors["day"] = _("The day is not one of the expo's days.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def available(self):
@@ -336,6 +396,25 @@ class ScanPoint(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """A gate names no place, a hall entrance its hall and a session door its
+        session, each of the scan point's expo."""
+        errors = {}
+        if self.kind == self.Kind.HALL and self.hall_id is None:
+            errors["hall"] = _("A hall entrance names its hall.")
+        elif self.kind != self.Kind.HALL and self.hall_id is not None:
+            errors["hall"] = _("Only a hall entrance names a hall.")
+        elif self.hall_id and self.expo_id and self.hall.expo_id != self.expo_id:
+            errors["hall"] = _("The hall belongs to another expo.")
+        if self.kind == self.Kind.SESSION and self.session_id is None:
+            errors["session"] = _("A session door names its session.")
+        elif self.kind != self.Kind.SESSION and self.session_id is not None:
+            errors["session"] = _("Only a session door names a session.")
+        elif self.session_id and self.expo_id and self.session.expo_id != self.expo_id:
+            errors["session"] = _("The session belongs to another expo.")
+        if errors:
+            raise ValidationError(errors)
 
 
 def new_device_key():

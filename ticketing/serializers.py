@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -44,26 +43,9 @@ class TicketTypeSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
         ]
 
     def validate_valid_days(self, days):
-        expo = self.context["expo"]
-        outside = [day for day in days if not expo.start_date <= day <= expo.end_date]
-        if outside:
-            raise serializers.ValidationError(
-                _("Not days of the expo: %(days)s.") % {"days": ", ".join(map(str, outside))}
-            )
-        return sorted({day.isoformat() for day in days})
-
-    def validate(self, attrs):
-        kind = attrs.get("kind", getattr(self.instance, "kind", None))
-        conference = attrs.get("conference", getattr(self.instance, "conference", None))
-        if kind == TicketType.Kind.CONFERENCE and conference is None:
-            raise serializers.ValidationError({"conference": _("Name the conference.")})
-        starts = attrs.get("sale_starts", getattr(self.instance, "sale_starts", None))
-        ends = attrs.get("sale_ends", getattr(self.instance, "sale_ends", None))
-        if starts and ends and ends <= starts:
-            raise serializers.ValidationError(
-                {"sale_ends": _("The sale must end after it starts.")}
-            )
-        return attrs
+        # Whether they are open days of the expo is the model's rule (TicketType.clean),
+        # checked by the service for every way a ticket type is saved.
+        return [day.isoformat() for day in days]
 
     def create(self, validated_data):
         halls = validated_data.pop("halls", [])
@@ -232,23 +214,14 @@ class ScanPointSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
         model = ScanPoint
         fields = ["slug", "name", "kind", "hall", "session", "direction"]
 
-    def validate(self, attrs):
-        def current(name):
-            return attrs.get(name, getattr(self.instance, name, None))
+    def create(self, validated_data):
+        # Its rules are the model's (ScanPoint.clean), checked by the service.
+        return services.save_scan_point(ScanPoint(**validated_data))
 
-        kind, hall, session = current("kind"), current("hall"), current("session")
-        errors = {}
-        if kind == ScanPoint.Kind.HALL and hall is None:
-            errors["hall"] = _("A hall entrance names its hall.")
-        if kind == ScanPoint.Kind.SESSION and session is None:
-            errors["session"] = _("A session door names its session.")
-        if kind != ScanPoint.Kind.HALL and hall is not None:
-            errors["hall"] = _("Only a hall entrance names a hall.")
-        if kind != ScanPoint.Kind.SESSION and session is not None:
-            errors["session"] = _("Only a session door names a session.")
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+    def update(self, scan_point, validated_data):
+        for name, value in validated_data.items():
+            setattr(scan_point, name, value)
+        return services.save_scan_point(scan_point)
 
 
 class CheckInRequestSerializer(serializers.Serializer):

@@ -210,7 +210,7 @@ def test_organisers_see_and_send_again_only_their_own_expos_mails(organiser_clie
     page = organiser_client.get("/admin/outbox/mail/").content.decode()
     assert f"/admin/outbox/mail/{city.pk}/change/" in page
     assert f"/admin/outbox/mail/{other.pk}/change/" not in page
-    assert organiser_client.get(f"/admin/outbox/mail/{other.pk}/change/").status_code == 302
+    assert organiser_client.get(f"/admin/outbox/mail/{other.pk}/change/").status_code == 404
     organiser_client.post(
         "/admin/outbox/mail/", {"action": "send_again", "_selected_action": [city.pk, other.pk]}
     )

@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from rest_framework.test import APIClient
 
-from events.models import OpeningDay
+from events.models import Conference, OpeningDay
 from tests.conftest import attendee
 from ticketing import badges, services
 from ticketing.models import Order, Ticket, TicketType
@@ -69,8 +69,23 @@ def flat(text):
 
 
 def make_type(expo, kind, **fields):
+    if kind == TicketType.Kind.CONFERENCE:  # A conference ticket names its conference.
+        fields.setdefault(
+            "conference",
+            Conference.objects.create(
+                expo=expo,
+                slug="summit",
+                name="Summit",
+                start_date=expo.start_date,
+                end_date=expo.start_date,
+            ),
+        )
     return TicketType.objects.create(
-        expo=expo, slug=fields.pop("slug", kind), name=fields.pop("name", kind.title()), kind=kind
+        expo=expo,
+        slug=fields.pop("slug", kind),
+        name=fields.pop("name", kind.title()),
+        kind=kind,
+        **fields,
     )
 
 

@@ -1,12 +1,14 @@
-"""Rules of tickets, one module per use case: registration, quotas, bookings, check-in and
-attendance. Callers use ``ticketing.services.<function>``."""
+"""Rules of tickets, one module per use case: registration, quotas, day limits, bookings,
+scan points, check-in and attendance. Callers use ``ticketing.services.<function>``."""
 
 from .attendance import recount_attendance
 from .bookings import book_session, cancel_booking, waitlist_position
 from .checkin import ScanAnswer, check_in, place_of
+from .day_limits import save_day_limit
 from .idempotency import register_once, request_hash
 from .quotas import save_ticket_type, sync_quotas
 from .registration import Attendee, cancel_ticket, register, stop_sharing_contact
+from .scan_points import save_scan_point
 
 __all__ = [
     "Attendee",
@@ -20,6 +22,8 @@ __all__ = [
     "register",
     "register_once",
     "request_hash",
+    "save_day_limit",
+    "save_scan_point",
     "save_ticket_type",
     "stop_sharing_contact",
     "sync_quotas",

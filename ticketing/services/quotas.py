@@ -1,6 +1,7 @@
 """Quotas: the rows that count sold places against a ticket type's limits and the expo's
 day limits, locked in id order by whoever takes or gives back places."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -129,6 +130,14 @@ def sync_quotas(ticket_type):
 
 
 def save_ticket_type(ticket_type, *, halls=None):
+    """Check the ticket type's own rules (``TicketType.clean``) and that its halls are of
+    its expo, then save it and bring its quotas in line with its limits."""
+    try:
+        ticket_type.full_clean()
+    except ValidationError as error:
+        raise InvalidInput(error.message_dict) from error
+    if halls is not None and any(hall.expo_id != ticket_type.expo_id for hall in halls):
+        raise InvalidInput({"halls": _("The halls must be of the ticket type's expo.")})
     with transaction.atomic():
         ticket_type.save()
         if halls is not None:
