@@ -1,8 +1,9 @@
 """Checks that every door applies to what a request sends, before any rule or query sees it.
 
 - Text holds no NUL character: PostgreSQL cannot store one, and no name, slug or code
-  needs it. Django's and DRF's text fields refuse it already; the query string, the
-  address and JSON values are checked here (``expo/middleware.py`` and the validators).
+  needs it. Django's and DRF's text fields refuse it already; the address and the query
+  string are checked by ``expo/middleware.py``, API bodies by ``expo/parsers.py``, and
+  the texts kept in JSON by the models' validators.
 - Days and moments lie in a calendar wide enough for any expo and narrow enough that
   turning one into another time zone, or asking for the next day, never falls off
   Python's calendar (years 1 to 9999).
