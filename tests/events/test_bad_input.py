@@ -227,3 +227,17 @@ def test_the_admin_refuses_an_expo_longer_than_a_year(admin_client, db):
     assert response.status_code == 200
     assert "end_date" in response.context["adminform"].form.errors
     assert not Expo.objects.filter(slug="long").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/events/session/add/?room=x",
+        "/admin/events/session/add/?speakers=1,x",
+        "/admin/events/room/add/?hall=²",
+        "/admin/ticketing/tickettype/add/?conference=x",
+        "/admin/ticketing/scanpoint/add/?session=x",
+    ],
+)
+def test_an_add_page_ignores_a_related_object_named_by_no_id(admin_client, room, path):
+    assert admin_client.get(path).status_code == 200
