@@ -306,7 +306,7 @@ class SessionAdmin(TranslationsAdminMixin, ExpoPartAdmin):
             session = self.get_object(request, unquote(object_id))
             return session.expo if session is not None else None
         expo_id = request.POST.get("expo") or request.GET.get("expo") or ""
-        if not expo_id.isdigit():
+        if not (expo_id.isascii() and expo_id.isdigit()):
             return None
         expos = organised_expos(request.user)
         return expos.filter(pk=expo_id).first()

@@ -141,6 +141,18 @@ class ScopedModelAdmin(OrganiserScopeMixin, admin.ModelAdmin):
             raise Http404
         return obj
 
+    def get_changeform_initial_data(self, request):
+        """What an add page's address fills in, less a related object named by anything
+        but its id: the autocomplete inputs would look it up and fail."""
+        initial = super().get_changeform_initial_data(request)
+        for field in self.model._meta.get_fields():
+            value = initial.get(field.name)
+            if field.is_relation and value is not None:
+                ids = value if isinstance(value, list) else [value]
+                if not all(str(part).isascii() and str(part).isdigit() for part in ids):
+                    del initial[field.name]
+        return initial
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

@@ -16,8 +16,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from expo.validation import validate_day, validate_no_nul
+
 DEFAULT_OPENS_AT = dt.time(9, 0)
 DEFAULT_CLOSES_AT = dt.time(21, 0)
+# The longest expo, in days: a year, a leap year's too. Pages and exports walk an expo
+# day by day, so an expo of centuries would take them minutes.
+MOST_EXPO_DAYS = 366
 
 
 def validate_time_zone(value):
@@ -29,7 +34,7 @@ def validate_languages(value):
     known = {code for code, _name in settings.LANGUAGES}
     if not isinstance(value, list) or not value:
         raise ValidationError(_("Give at least one language."))
-    unknown = [code for code in value if code not in known]
+    unknown = [code for code in value if not isinstance(code, str) or code not in known]
     if unknown:
         raise ValidationError(
             _("Unknown language: %(codes)s. Choose from %(known)s."),
@@ -50,6 +55,7 @@ def validate_translations(value):
             )
         if not isinstance(text, str):
             raise ValidationError(_("Each translation is a text."))
+        validate_no_nul(text)
 
 
 def validate_single_line(value):
@@ -86,8 +92,8 @@ class Expo(models.Model):
     description = models.TextField(_("description"), blank=True)
     name_translations = translations_field(_("name in other languages"), single_line=True)
     description_translations = translations_field(_("description in other languages"))
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
+    start_date = models.DateField(_("first day"), validators=[validate_day])
+    end_date = models.DateField(_("last day"), validators=[validate_day])
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
     )
@@ -128,8 +134,14 @@ class Expo(models.Model):
         return self.name
 
     def clean(self):
-        if self.start_date and self.end_date and self.end_date < self.start_date:
+        if not (self.start_date and self.end_date):
+            return
+        if self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The last day cannot be before the first day.")})
+        if (self.end_date - self.start_date).days >= MOST_EXPO_DAYS:
+            raise ValidationError(
+                {"end_date": _("An expo lasts at most %(days)d days.") % {"days": MOST_EXPO_DAYS}}
+            )
 
     @cached_property
     def tz(self):
@@ -376,8 +388,8 @@ class Session(models.Model):
     abstract_translations = translations_field(_("abstract in other languages"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TALK)
     room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions")
-    start = models.DateTimeField(_("starts"))
-    end = models.DateTimeField(_("ends"))
+    start = models.DateTimeField(_("starts"), validators=[validate_day])
+    end = models.DateTimeField(_("ends"), validators=[validate_day])
     capacity = models.PositiveIntegerField(
         _("seats"), null=True, blank=True, help_text=_("Empty for the room's seats.")
     )

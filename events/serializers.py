@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from expo.validation import DayField, MomentField
 
 from . import services
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track
@@ -122,6 +125,12 @@ class OpeningDaySerializer(ModelRulesMixin, serializers.ModelSerializer):
 class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
     halls = HallSerializer(many=True, read_only=True)
     rooms = RoomSerializer(many=True, read_only=True)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=settings.LANGUAGES),
+        allow_empty=False,
+        required=False,
+        help_text="Language codes, the main language first.",
+    )
 
     class Meta:
         model = Expo
@@ -143,20 +152,6 @@ class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
         ]
 
 
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"},
-                "name": {"type": "string"},
-                "organisation": {"type": "string"},
-            },
-        },
-        "description": "Speakers as objects; write a list of speaker ids.",
-    }
-)
 class SpeakerListField(serializers.PrimaryKeyRelatedField):
     """Written as speaker ids; read as ``{"id", "name", "organisation"}`` objects."""
 
@@ -175,6 +170,8 @@ class SessionSerializer(serializers.ModelSerializer):
     track = ExpoSlugField(queryset=Track.objects, required=False, allow_null=True)
     conference = ExpoSlugField(queryset=Conference.objects, required=False, allow_null=True)
     speakers = SpeakerListField(many=True, required=False)
+    start = MomentField()
+    end = MomentField()
     day = serializers.SerializerMethodField()
     hall = serializers.SlugRelatedField(source="room.hall", slug_field="slug", read_only=True)
     seats = serializers.IntegerField(read_only=True, help_text="Seats on offer.")
@@ -220,7 +217,7 @@ class SessionSerializer(serializers.ModelSerializer):
 class SessionFilterSerializer(serializers.Serializer):
     """The query parameters of the session list."""
 
-    day = serializers.DateField(required=False, help_text="YYYY-MM-DD in the expo's time zone.")
+    day = DayField(required=False, help_text="YYYY-MM-DD in the expo's time zone.")
     room = ExpoSlugField(queryset=Room.objects, required=False)
     track = ExpoSlugField(queryset=Track.objects, required=False)
     conference = ExpoSlugField(queryset=Conference.objects, required=False)

@@ -147,7 +147,7 @@ def schedule_ics(request, expo_slug):
         sessions = sessions.filter(track__slug=track)
         name = f"{expo.name}: {track}"
     if session_id := request.GET.get("session"):
-        if not session_id.isdigit():
+        if not (session_id.isascii() and session_id.isdigit()):
             raise Http404
         sessions = sessions.filter(pk=session_id)
     response = HttpResponse(

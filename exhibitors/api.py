@@ -1,7 +1,5 @@
 """The exhibitors part of the v1 API: exhibitors, booths, staff and leads."""
 
-import datetime as dt
-
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -9,12 +7,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 
 from events.api import ExpoInURLMixin
 from events.permissions import IsOrganiserOrReadOnly, is_organiser
 from expo.scoping import expo_or_404
+from expo.validation import query_day
 
 from . import selectors, services
 from .csv_export import leads_csv
@@ -57,7 +56,7 @@ class ExhibitorListView(ExpoInURLMixin, generics.ListCreateAPIView):
             search=query.get("search", "").strip(),
             theme=query.get("theme"),
             hall=query.get("hall"),
-            day=_day(query.get("day")),
+            day=query_day(query, "day"),
         )
 
     def get_serializer_context(self):
@@ -68,13 +67,6 @@ class ExhibitorListView(ExpoInURLMixin, generics.ListCreateAPIView):
         serializer.instance = services.save_exhibitor(
             Exhibitor(expo=self.expo, **serializer.validated_data), themes=themes
         )
-
-
-def _day(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise ValidationError({"day": [_("Give the day as YYYY-MM-DD.")]}) from None
 
 
 class ExhibitorDetailView(generics.RetrieveUpdateAPIView):

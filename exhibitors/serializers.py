@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import Hall, Track
+from expo.validation import DayField
 
 from . import selectors
 from .models import Booth, Exhibitor, Lead
@@ -62,7 +63,7 @@ class BoothSerializer(serializers.ModelSerializer):
     exhibitor = serializers.PrimaryKeyRelatedField(
         queryset=Exhibitor.objects, required=False, allow_null=True, write_only=True
     )
-    days = serializers.ListField(child=serializers.DateField(), required=False, write_only=True)
+    days = serializers.ListField(child=DayField(), required=False, write_only=True)
     exhibitors = serializers.SerializerMethodField()
 
     class Meta:

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "expo.middleware.RefuseNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -259,6 +260,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "expo.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "expo.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "expo.parsers.JSONParser",
+        "expo.parsers.FormParser",
+        "expo.parsers.MultiPartParser",
+    ],
     # Limits per client (expo/throttling.py, docs/security.md): a rate is "<n>/<second,
     # minute, hour or day>"; an empty value turns a limit off.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -288,6 +294,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "expo.schema.document_errors",
+        "expo.schema.times_of_day",
+    ],
+    # Sessions, expos and registrations name languages from the same list.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "expo.settings.LANGUAGES",
+        "LanguageCodeEnum": [code for code, _name in LANGUAGES],
+    },
     # Swagger UI from this site (drf-spectacular-sidecar), not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -14,6 +14,7 @@ from django_scopes import ScopedManager
 
 from events.models import Conference, Expo, Hall, Session
 from events.selectors import opening_windows
+from expo.validation import validate_day
 
 from . import codes
 
@@ -63,8 +64,12 @@ class TicketType(models.Model):
         blank=True,
         help_text=_("The most tickets valid on any one day. Empty for no limit."),
     )
-    sale_starts = models.DateTimeField(_("on sale from"), null=True, blank=True)
-    sale_ends = models.DateTimeField(_("on sale until"), null=True, blank=True)
+    sale_starts = models.DateTimeField(
+        _("on sale from"), null=True, blank=True, validators=[validate_day]
+    )
+    sale_ends = models.DateTimeField(
+        _("on sale until"), null=True, blank=True, validators=[validate_day]
+    )
     max_per_order = models.PositiveSmallIntegerField(
         _("most tickets in one order"), default=10, validators=[MinValueValidator(1)]
     )

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from events.models import Conference, Hall, Session
 from events.serializers import ExpoSlugField, UniqueSlugInExpoMixin
+from expo.validation import DayField, MomentField
 
 from . import admission, emails, services
 from .models import CheckIn, ScanPoint, SessionBooking, Ticket, TicketType
@@ -12,10 +13,12 @@ from .models import CheckIn, ScanPoint, SessionBooking, Ticket, TicketType
 
 class TicketTypeSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
     valid_days = serializers.ListField(
-        child=serializers.DateField(),
+        child=DayField(),
         required=False,
         help_text="Days it is valid on; empty means every open day (a season ticket).",
     )
+    sale_starts = MomentField(required=False, allow_null=True)
+    sale_ends = MomentField(required=False, allow_null=True)
     halls = ExpoSlugField(
         queryset=Hall.objects, many=True, required=False, help_text="Empty admits all."
     )
@@ -93,13 +96,13 @@ class TicketSerializer(ValidDaysMixin, serializers.ModelSerializer):
 
 class TicketFilterSerializer(serializers.Serializer):
     ticket_type = ExpoSlugField(queryset=TicketType.objects, required=False)
-    day = serializers.DateField(required=False)
+    day = DayField(required=False)
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
 
 
 class BadgeFilterSerializer(serializers.Serializer):
     ticket_type = ExpoSlugField(queryset=TicketType.objects, required=False)
-    day = serializers.DateField(required=False)
+    day = DayField(required=False)
     layout = serializers.ChoiceField(choices=["a6", "a4x4"], default="a4x4")
 
 
@@ -112,7 +115,7 @@ class AttendeeSerializer(serializers.Serializer):
 
 class RegistrationSerializer(serializers.Serializer):
     ticket_type = ExpoSlugField(queryset=TicketType.objects)
-    day = serializers.DateField(required=False, allow_null=True)
+    day = DayField(required=False, allow_null=True)
     attendees = AttendeeSerializer(many=True, allow_empty=False)
     language = serializers.ChoiceField(
         choices=[code for code, _name in settings.LANGUAGES],
