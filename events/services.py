@@ -152,7 +152,7 @@ def check_speakers_free(session, speakers):
     other = (
         Session.objects.filter(speakers__in=speakers, start__lt=session.end, end__gt=session.start)
         .exclude(pk=session.pk)
-        .order_by("start")
+        .order_by("start", "pk")
         .first()
     )
     if other is not None:
