@@ -175,6 +175,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # a superuser unlocks in the admin
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept until they expire; successes are not
+AXES_VERBOSE = False  # no banner on every start of a command or process
 AXES_LOCKOUT_CALLABLE = "expo.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "expo.throttling.client_ip"
 
