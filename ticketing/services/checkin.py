@@ -111,11 +111,13 @@ def _locked_ticket(ticket_id, expo):
     The lock orders every scan of one badge, so the same badge at two gates in the same
     instant enters once: the second scan waits here until the first has written the
     presence. The statement is written out because building it through the ORM cost
-    more than running it; the ticket type comes from ``lookups``."""
+    more than running it; the ticket type comes from ``lookups``. It names the expo
+    itself, so it goes through the base manager: the scoped one would build a filtered
+    query only for ``raw`` to drop it."""
     statement = sql.LOCK_TICKET_SQL
     if connection.features.has_select_for_update:
         statement += " FOR NO KEY UPDATE"
-    ticket = next(iter(Ticket.objects.raw(statement, [ticket_id, expo.pk])), None)
+    ticket = next(iter(Ticket._base_manager.raw(statement, [ticket_id, expo.pk])), None)
     if ticket is not None:
         ticket.ticket_type = lookups.ticket_type(ticket.ticket_type_id)
     return ticket
