@@ -39,17 +39,7 @@ class MailAdmin(ScopedModelAdmin):
     list_filter = ("status", EXPO_FILTER)
     date_hierarchy = "created_at"
     actions = (send_again,)
-    fields = (
-        "kind",
-        "expo",
-        "status",
-        "attempts",
-        "created_at",
-        "next_attempt_at",
-        "sent_at",
-        "last_error",
-        "arguments",
-    )
+    fields = (*list_display, "arguments")
     readonly_fields = fields
 
     @admin.display(description=_("kind"))

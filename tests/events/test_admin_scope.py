@@ -17,7 +17,7 @@ from events.admin_base import OrganiserScopeMixin, ScopedModelAdmin, expo_id_of,
 from events.models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
 from exhibitors import services as exhibiting
 from exhibitors.models import Booth, BoothDay, Exhibitor, Lead, Member
-from tests.conftest import attendee
+from tests.conftest import attendee, formset_data
 from ticketing import services as ticketing
 from ticketing.models import (
     CheckIn,
@@ -327,18 +327,6 @@ def test_printing_another_expos_badges_by_action_prints_nothing(client_a, a, b):
 
     assert "Holder alpha" in printed(a.ticket)
     assert "Holder bravo" not in printed(b.ticket)
-
-
-def formset_data(prefix, rows, initial=0):
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    return data
 
 
 def exhibitor_form(a, **inlines):

@@ -5,6 +5,7 @@ import pytest
 
 from exhibitors import services
 from exhibitors.models import BoothDay, Member
+from tests.conftest import formset_data
 from ticketing.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +24,6 @@ def elsa(django_user_model):
     )
 
 
-def formset(prefix, rows=(), initial=0):
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    return data
-
-
 def exhibitor_form(exhibitor, members=None, booth_days=None, **changes):
     return {
         "name": exhibitor.name,
@@ -47,8 +36,8 @@ def exhibitor_form(exhibitor, members=None, booth_days=None, **changes):
         "days": "[]",
         "staff_badge_limit": "10",
         "_save": "Save",
-        **(members or formset("members")),
-        **(booth_days or formset("booth_days")),
+        **(members or formset_data("members")),
+        **(booth_days or formset_data("booth_days")),
         **changes,
     }
 
@@ -58,7 +47,7 @@ def change(exhibitor):
 
 
 def test_a_staff_member_added_inline_gets_a_badge(admin_client, acme, elsa):
-    data = exhibitor_form(acme, members=formset("members", [{"user": elsa.pk}]))
+    data = exhibitor_form(acme, members=formset_data("members", [{"user": elsa.pk}]))
     response = admin_client.post(change(acme), data)
     assert response.status_code == 302
     member = Member.objects.get(exhibitor=acme, user=elsa)
@@ -69,7 +58,7 @@ def test_a_staff_member_added_inline_gets_a_badge(admin_client, acme, elsa):
 def test_a_staff_member_removed_inline_loses_the_badge(admin_client, acme):
     member = services.add_member(acme, username="siv", email="siv@acme.se", name="Siv Acme")
     rows = [{"id": member.pk, "user": member.user.pk, "DELETE": "on"}]
-    data = exhibitor_form(acme, members=formset("members", rows, initial=1))
+    data = exhibitor_form(acme, members=formset_data("members", rows, initial=1))
     assert admin_client.post(change(acme), data).status_code == 302
     assert not Member.objects.filter(pk=member.pk).exists()
     assert Ticket.objects.get(pk=member.ticket.pk).status == Ticket.Status.CANCELLED
@@ -77,7 +66,7 @@ def test_a_staff_member_removed_inline_loses_the_badge(admin_client, acme):
 
 def test_a_staff_member_without_an_address_is_a_form_error(admin_client, acme, django_user_model):
     mute = django_user_model.objects.create_user("mute", password="pw-mute-123")
-    data = exhibitor_form(acme, members=formset("members", [{"user": mute.pk}]))
+    data = exhibitor_form(acme, members=formset_data("members", [{"user": mute.pk}]))
     response = admin_client.post(change(acme), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
@@ -90,7 +79,7 @@ def test_a_booth_taken_that_day_is_a_form_error(admin_client, future_expo, acme,
     day = future_expo.start_date
     services.give_booth(booth, globex, [day])
     rows = [{"day": day.isoformat(), "booth": booth.pk}]
-    data = exhibitor_form(acme, booth_days=formset("booth_days", rows))
+    data = exhibitor_form(acme, booth_days=formset_data("booth_days", rows))
     response = admin_client.post(change(acme), data)
     assert response.status_code == 200
     [booth_days] = [
@@ -112,7 +101,7 @@ def test_a_booth_is_given_for_a_day_from_its_own_page(admin_client, future_expo,
         "width": "3",
         "depth": "3",
         "_save": "Save",
-        **formset("booth_days", [{"day": day.isoformat(), "exhibitor": acme.pk}]),
+        **formset_data("booth_days", [{"day": day.isoformat(), "exhibitor": acme.pk}]),
     }
     response = admin_client.post(f"/admin/exhibitors/booth/{booth.pk}/change/", data)
     assert response.status_code == 302
@@ -123,7 +112,7 @@ def test_a_booth_is_given_for_a_day_from_its_own_page(admin_client, future_expo,
 
 def test_a_booth_day_outside_the_expo_is_a_form_error(admin_client, future_expo, acme, booth):
     rows = [{"day": "2001-01-01", "booth": booth.pk}]
-    data = exhibitor_form(acme, booth_days=formset("booth_days", rows))
+    data = exhibitor_form(acme, booth_days=formset_data("booth_days", rows))
     response = admin_client.post(change(acme), data)
     assert response.status_code == 200
     assert not BoothDay.objects.exists()
