@@ -3,7 +3,7 @@ the screen makes the phone zoom it out, and "my tickets" is the page shown at th
 
 import pytest
 
-from events.models import Hall, Room
+from events.models import Expo, Hall, Room, Venue
 from tests.conftest import add_session, attendee
 from ticketing import services
 
@@ -57,7 +57,15 @@ def test_public_pages_fit_a_phone(live_server, page, future_expo, future_day, or
     session = add_session(
         future_expo, room, future_day, 10, title=f"Workshop: {LONG_ORGANISATION}", capacity=20
     )
+    Expo.objects.create(
+        slug="next",
+        name=f"Expo of the {LONG_ORGANISATION}",
+        start_date=future_day,
+        end_date=future_day,
+    )
+    Venue.objects.create(expo=future_expo, name=LONG_ORGANISATION, address=LONG_EMAIL)
     paths = {
+        "expos": "/",
         "home": "/expos/future/",
         "programme": f"/expos/future/programme/?day={future_day.isoformat()}",
         "session": f"/expos/future/sessions/{session.pk}/",
