@@ -81,3 +81,14 @@ def test_the_list_is_in_the_visitors_language(client, expos):
 
     assert "Trädgårdsdagar" in page
     assert '<html lang="sv">' in page
+
+
+def test_a_one_day_expo_shows_its_day_once(client, expos):
+    day = expos["soon"].start_date + dt.timedelta(days=100)
+    add_expo("day", "Bike Day", day, days=0)
+
+    page = client.get("/").content.decode()
+
+    item = page[page.index("Bike Day") :]
+    item = item[: item.index("</li>")]
+    assert item.count("<time") == 1
