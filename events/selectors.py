@@ -4,9 +4,10 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django_scopes import scopes_disabled
 
-from .models import Expo, Session
+from .models import Expo, Session, Venue
 
 
 def opening_windows(expo):
@@ -60,6 +61,26 @@ def sessions_by_day(expo, sessions=None):
     for session in programme(expo) if sessions is None else sessions:
         grouped[expo.local_day(session.start)].append(session)
     return dict(sorted(grouped.items()))
+
+
+def expos_by_time(now):
+    """Every expo with its venues, as ``(current and upcoming, past)``: the first by their
+    first day, the past ones latest first. An expo is past once its last day has ended in
+    its own time zone.
+
+    The public list of the site's expos is about no one expo, so its venues are read
+    across expos.
+    """
+    with scopes_disabled():
+        expos = list(
+            Expo.objects.prefetch_related(
+                Prefetch("venues", queryset=Venue.objects.order_by("name"))
+            ).order_by("start_date", "name")
+        )
+    coming = [expo for expo in expos if expo.end_date >= expo.local_day(now)]
+    past = [expo for expo in expos if expo.end_date < expo.local_day(now)]
+    past.sort(key=lambda expo: expo.end_date, reverse=True)
+    return coming, past
 
 
 def organised_expos(user):

@@ -7,6 +7,7 @@ app_name = "events"
 expo = "expos/<slug:expo_slug>/"
 
 urlpatterns = [
+    path("", views.expo_list, name="expo-list"),
     path(expo, views.expo_home, name="expo"),
     path(f"{expo}programme/", views.programme, name="programme"),
     path(f"{expo}sessions/<int:session_id>/", views.session_detail, name="session"),

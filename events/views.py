@@ -1,10 +1,11 @@
-"""The public programme: the expo's home page, the programme by day, sessions,
-conferences and speakers, and the schedule exports. Anyone may read them."""
+"""The public programme: the list of expos at the site's root, the expo's home page, the
+programme by day, sessions, conferences and speakers, and the schedule exports. Anyone may
+read them."""
 
 import json
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,16 @@ def _with_seats_left(sessions):
 
 def _open_days(expo):
     return list(selectors.opening_windows(expo))
+
+
+def expo_list(request):
+    """The site's root address: the expos, current and upcoming first, then past ones;
+    straight to the expo's home page when there is only one."""
+    coming, past = selectors.expos_by_time(timezone.now())
+    if len(coming) + len(past) == 1:
+        (only,) = coming + past
+        return redirect("events:expo", only.slug)
+    return render(request, "events/expo_list.html", {"coming": coming, "past": past})
 
 
 def expo_home(request, expo_slug):

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from events.models import Conference, Hall, Room, Speaker, Track
+from events.models import Conference, Expo, Hall, Room, Speaker, Track, Venue
 from exhibitors import services as exhibitors
 from exhibitors.emails import set_password_url
 from exhibitors.models import Booth, Exhibitor
@@ -100,5 +100,30 @@ def test_the_registration_form_with_errors_has_no_violations(live_server, page, 
     page.goto(live_server.url + site["registration"])
     page.get_by_role("button", name="Register").click()
     page.locator(".error-summary").wait_for()
+    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert not violations, describe(violations)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_list_of_expos_has_no_violations(live_server, page, future_expo, language):
+    Expo.objects.create(
+        slug="last-year",
+        name="Expo Yesterday",
+        start_date=future_expo.start_date - dt.timedelta(days=365),
+        end_date=future_expo.end_date - dt.timedelta(days=365),
+    )
+    Venue.objects.create(expo=future_expo, name="Slottsparken", address="Malmöhusvägen 6")
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert page.get_by_role("heading", level=3).count() == 2
+    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert not violations, describe(violations)
+
+
+def test_the_empty_list_of_expos_has_no_violations(live_server, page):
+    page.goto(live_server.url + "/")
     violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
     assert not violations, describe(violations)
