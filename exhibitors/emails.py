@@ -6,35 +6,17 @@ anyone anything, and the worker renders it with the composer below and sends it.
 """
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.translations import translated
+from expo.accounts import link_valid_days, set_password_url
 from outbox import services as outbox
-from ticketing.emails import absolute_url
 
 from .models import Member
-
-
-def set_password_url(user):
-    """The one-time link on which ``user`` chooses a password (Django's password reset
-    token: it stops working once a password is set, and after
-    ``PASSWORD_RESET_TIMEOUT``)."""
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return absolute_url(path)
 
 
 def queue_staff_invitation(member, language):
@@ -56,7 +38,7 @@ def staff_invitation(member_id, language):
             "exhibitor": exhibitor,
             "expo": exhibitor.expo,
             "set_password_url": set_password_url(user),
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            "valid_days": link_valid_days(),
         }
         return EmailMessage(
             _("You are on the staff of %(exhibitor)s at %(expo)s")

@@ -278,6 +278,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "1200/minute") or None,
         "registrations": os.environ.get("THROTTLE_REGISTRATIONS", "10/minute") or None,
         "holder": os.environ.get("THROTTLE_HOLDER", "60/minute") or None,
+        "password_resets": os.environ.get("THROTTLE_PASSWORD_RESETS", "10/hour") or None,
         "scan": os.environ.get("THROTTLE_SCAN", "1200/minute") or None,
     },
     # Reverse proxies in front that append the client's address to X-Forwarded-For; 0

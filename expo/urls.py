@@ -6,15 +6,25 @@ from django.contrib.auth.views import (
     LogoutView,
     PasswordResetCompleteView,
     PasswordResetConfirmView,
+    PasswordResetDoneView,
 )
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from expo.accounts import PasswordResetView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
-    # Invited staff choose their first password here (exhibitors/emails.py).
+    # Anyone with an account asks for a link to choose a new password (expo/accounts.py);
+    # invited staff get theirs in the invitation (exhibitors/emails.py).
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "accounts/reset/<uidb64>/<token>/",
         PasswordResetConfirmView.as_view(),

@@ -1,5 +1,6 @@
 """Limits on abuse: the API's throttles (429 with Retry-After), the registration page's
-share of them, and the sign-in lockout of the site's and the admin's login pages."""
+share of them, the password-reset page's own limit, and the sign-in lockout of the site's
+and the admin's login pages."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
+from outbox.models import Mail
 from ticketing.models import Order, ScannerDevice, ScanPoint
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +74,23 @@ def test_the_registration_page_counts_with_the_api(rates, future_expo, future_se
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     assert "Too many registrations from here just now" in response.content.decode()
     assert Order.objects.count() == 1
+
+
+def test_asking_for_password_links_from_one_address_is_limited(rates, django_user_model):
+    rates(password_resets="2/minute")
+    django_user_model.objects.create_user("greta", email="greta@expo.example")
+    page = Client(REMOTE_ADDR="203.0.113.7")
+    answers = [
+        page.post("/accounts/password_reset/", {"email": "greta@expo.example"}) for _ in range(3)
+    ]
+    assert [answer.status_code for answer in answers] == [302, 302, 429]
+    assert 1 <= int(answers[2]["Retry-After"]) <= 60
+    assert "Too many requests from here just now" in answers[2].content.decode()
+    assert Mail.objects.count() == 2  # the refused one queued nothing
+    elsewhere = Client(REMOTE_ADDR="198.51.100.2")
+    assert (
+        elsewhere.post("/accounts/password_reset/", {"email": "x@expo.example"}).status_code == 302
+    )
 
 
 def test_guessing_at_a_ticket_is_limited(rates, holders):

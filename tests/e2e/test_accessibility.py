@@ -9,8 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from events.models import Conference, Expo, Hall, Room, Speaker, Track, Venue
 from exhibitors import services as exhibitors
-from exhibitors.emails import set_password_url
 from exhibitors.models import Booth, Exhibitor
+from expo.accounts import set_password_url
 from tests.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import ScanPoint
@@ -47,6 +47,8 @@ def site(future_expo, future_season):
         "choose a password, old link": "/accounts/reset/MQ/used-token/",
         "password saved": "/accounts/reset/done/",
         "sign in": "/accounts/login/",
+        "forgot the password": "/accounts/password_reset/",
+        "link on its way": "/accounts/password_reset/done/",
         "exhibitors": "/expos/future/exhibitors/",
         "exhibitor": f"/expos/future/exhibitors/{exhibitor.pk}/",
         "floor plan": f"/expos/future/halls/a/plan/?highlight={exhibitor.pk}",
@@ -91,6 +93,15 @@ def test_the_password_form_with_errors_has_no_violations(live_server, page, site
     page.get_by_label("New password", exact=True).fill("kort")
     page.get_by_label("New password confirmation").fill("annat")
     page.get_by_role("button", name="Save the password").click()
+    page.locator(".error-summary").wait_for()
+    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert not violations, describe(violations)
+
+
+def test_the_forgotten_password_form_with_errors_has_no_violations(live_server, page, site):
+    page.goto(live_server.url + site["forgot the password"])
+    page.get_by_label("Email").fill("not an address")
+    page.get_by_role("button", name="Send the link").click()
     page.locator(".error-summary").wait_for()
     violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
     assert not violations, describe(violations)
