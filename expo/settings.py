@@ -249,6 +249,15 @@ CONTENT_SECURITY_POLICY = {
 # The console backend names a message but prints no recipient, body or private link.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "expo.mail.ConsoleBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+# A mail server that accepts a connection and never answers must not hold the outbox's
+# worker: an attempt gives up after this many seconds and is tried again later.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "expo@localhost")
 
 REST_FRAMEWORK = {

@@ -39,7 +39,7 @@ class MailAdmin(ScopedModelAdmin):
     list_filter = ("status", EXPO_FILTER)
     date_hierarchy = "created_at"
     actions = (send_again,)
-    fields = (*list_display, "arguments")
+    fields = (*list_display, "sending_since", "arguments")
     readonly_fields = fields
 
     @admin.display(description=_("kind"))

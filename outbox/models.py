@@ -32,6 +32,12 @@ class Mail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sending_since = models.DateTimeField(
+        _("sending since"),
+        null=True,
+        blank=True,
+        help_text=_("When the attempt under way began; an attempt that never ends was cut off."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 FIRST_RETRY_DELAY = dt.timedelta(minutes=1)
 LONGEST_RETRY_DELAY = dt.timedelta(hours=1)
+# Far longer than an attempt may take (EMAIL_TIMEOUT): an attempt older than this was cut
+# off with its worker.
+STALLED_AFTER = dt.timedelta(minutes=15)
 
 
 def composer(kind):
@@ -71,11 +74,16 @@ def deliver(mail_id):
     """One attempt to send a pending mail; a failure is recorded and retried later.
 
     No transaction is held while the SMTP server is asked, so a slow server blocks no
-    other writer.
+    other writer. The attempt is marked as under way first: one that a killed worker
+    never finished is found by ``requeue_stalled``, which every delivery runs first.
     """
+    requeue_stalled()
     mail = Mail.objects.filter(pk=mail_id, status=Mail.Status.PENDING).first()
     if mail is None:
         return
+    mail.sending_since = timezone.now()
+    mail.save(update_fields=["sending_since"])
+    mail.sending_since = None
     try:
         compose = import_string(mail.composer)
         if getattr(compose, "mail_kind", None) is None:
@@ -90,7 +98,29 @@ def deliver(mail_id):
         mail.sent_at = timezone.now()
         mail.next_attempt_at = None
         mail.attempts += 1
-        mail.save(update_fields=["status", "sent_at", "next_attempt_at", "attempts"])
+        mail.save(
+            update_fields=["status", "sent_at", "next_attempt_at", "attempts", "sending_since"]
+        )
+
+
+def requeue_stalled(now=None):
+    """Queue again each pending mail whose attempt began more than ``STALLED_AFTER`` ago
+    and never ended: its worker was killed, and its task will not run again. Returns how
+    many. Delivery stays at least once: such a mail may have left before the worker died."""
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    count = 0
+    with transaction.atomic():
+        stalled = Mail.objects.select_for_update(skip_locked=True).filter(
+            status=Mail.Status.PENDING, sending_since__lt=cutoff
+        )
+        for mail in stalled:
+            mail.sending_since = None
+            mail.save(update_fields=["sending_since"])
+            tasks.deliver_mail.enqueue(mail.pk)
+            count += 1
+    if count:
+        logger.warning("Queued %d e-mail(s) again whose attempt was cut off", count)
+    return count
 
 
 def _scope_of(mail):
@@ -116,7 +146,9 @@ def _record_failure(mail, error):
         else:
             mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
             tasks.deliver_mail.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
-        mail.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+        mail.save(
+            update_fields=["status", "attempts", "last_error", "next_attempt_at", "sending_since"]
+        )
     logger.warning(
         "Mail %s (%s) failed on attempt %d: %s; %s",
         mail.pk,

@@ -1,3 +1,4 @@
+import contextlib
 import contextvars
 import datetime as dt
 import socket
@@ -73,6 +74,30 @@ def formset_data(prefix, rows=(), initial=0):
     for index, row in enumerate(rows):
         data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
     return data
+
+
+@contextlib.contextmanager
+def hung_listener():
+    """A TCP server that accepts connections and never answers: a hung Redis or mail
+    server. Yields its port and an event set once something has connected."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+    connected = threading.Event()
+
+    def accept():
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _address = server.accept()
+                accepted.append(connection)
+                connected.set()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield server.getsockname()[1], connected
+    finally:
+        server.close()
+        for connection in accepted:
+            connection.close()
 
 
 def free_port():

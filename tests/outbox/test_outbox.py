@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from events.models import Expo
 from outbox import services as outbox
 from outbox.models import Mail
-from tests.conftest import attendee, free_port, send_queued_mail
+from tests.conftest import attendee, free_port, hung_listener, send_queued_mail
 from ticketing import emails, services
 
 REGISTER = "/api/v1/expos/city-expo/registrations/"
@@ -236,3 +236,43 @@ def test_the_worker_composes_each_mail_in_its_expos_scope(scoped_order):
     queued = Mail.objects.get()
     assert (queued.status, queued.last_error) == ("sent", "")
     assert [message.to for message in mail.outbox] == [["asa@example.org"]]
+
+
+def test_a_mail_server_that_never_answers_holds_no_worker(api, day_ticket, settings):
+    """The attempt gives up after ``EMAIL_TIMEOUT`` and is tried again later."""
+    assert 0 < settings.EMAIL_TIMEOUT <= 60  # the project's default bounds every attempt
+    with hung_listener() as (port, connected):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 1
+        api.post(REGISTER, registration(), format="json")
+        send_queued_mail()
+        assert connected.is_set()
+    queued = Mail.objects.get()
+    assert (queued.status, queued.attempts, queued.sending_since) == ("pending", 1, None)
+    assert "timed out" in queued.last_error
+    assert queued.next_attempt_at > timezone.now()
+
+
+def test_an_attempt_cut_off_with_its_worker_is_queued_again(api, day_ticket):
+    api.post(REGISTER, registration(), format="json")
+    # A worker took the mail's task and was killed while it talked to the mail server.
+    DBTaskResult.objects.update(status="RUNNING")
+    cut_off = Mail.objects.get()
+    Mail.objects.update(sending_since=timezone.now() - outbox.STALLED_AFTER * 2)
+
+    api.post(
+        REGISTER,
+        {**registration(), "attendees": [{"name": "Bo Ek", "email": "bo@example.org"}]},
+        format="json",
+    )
+    send_queued_mail()
+    cut_off.refresh_from_db()
+    assert (cut_off.status, cut_off.sending_since) == ("sent", None)
+    assert sorted(message.to[0] for message in mail.outbox) == ["asa@example.org", "bo@example.org"]
+
+
+def test_an_attempt_under_way_is_left_alone(expo, day_ticket):
+    services.register(expo, day_ticket, [attendee()], day=JUNE_2)
+    Mail.objects.update(sending_since=timezone.now() - outbox.STALLED_AFTER / 2)
+    assert outbox.requeue_stalled() == 0
+    assert DBTaskResult.objects.count() == 1

@@ -1,42 +1,18 @@
 """A scan never waits for the channel layer: notices leave from a thread of their own,
 with a short timeout, and a layer that does not answer is skipped until it does."""
 
-import contextlib
 import contextvars
-import socket
 import threading
 import time
 
 import pytest
 
 from realtime import broadcast
+from tests.conftest import hung_listener
 from ticketing import services
 from ticketing.models import ScanPoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@contextlib.contextmanager
-def hung_listener():
-    """A TCP server that accepts connections and never answers: Redis hung."""
-    server = socket.create_server(("127.0.0.1", 0))
-    accepted = []
-    connected = threading.Event()
-
-    def accept():
-        with contextlib.suppress(OSError):
-            while True:
-                connection, _address = server.accept()
-                accepted.append(connection)
-                connected.set()
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield server.getsockname()[1], connected
-    finally:
-        server.close()
-        for connection in accepted:
-            connection.close()
 
 
 def test_scans_answer_while_the_channel_layer_hangs(future_expo, holders, settings, monkeypatch):
