@@ -100,6 +100,29 @@ def hung_listener():
             connection.close()
 
 
+def exhibitor_admin_form(
+    exhibitor, members=(), booth_days=(), initial_members=0, initial_booth_days=0, **changes
+):
+    """The POST data of an exhibitor's admin change page: its fields as they are, with
+    ``changes``, and the rows of its staff and booth-day inlines (the first ``initial_…``
+    of them existing rows)."""
+    return {
+        "name": exhibitor.name,
+        "tagline": "",
+        "description": "",
+        "website": "",
+        "contact_email": "",
+        "contact_phone": "",
+        "tier": exhibitor.tier,
+        "days": "[]",
+        "staff_badge_limit": str(exhibitor.staff_badge_limit),
+        "_save": "Save",
+        **formset_data("members", members, initial_members),
+        **formset_data("booth_days", booth_days, initial_booth_days),
+        **changes,
+    }
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts."""
     with socket.socket() as probe:

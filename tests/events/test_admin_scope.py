@@ -17,7 +17,7 @@ from events.admin_base import OrganiserScopeMixin, ScopedModelAdmin, expo_id_of,
 from events.models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
 from exhibitors import services as exhibiting
 from exhibitors.models import Booth, BoothDay, Exhibitor, Lead, Member
-from tests.conftest import attendee, formset_data
+from tests.conftest import attendee, exhibitor_admin_form, formset_data
 from ticketing import services as ticketing
 from ticketing.models import (
     CheckIn,
@@ -329,37 +329,22 @@ def test_printing_another_expos_badges_by_action_prints_nothing(client_a, a, b):
     assert "Holder bravo" not in printed(b.ticket)
 
 
-def exhibitor_form(a, **inlines):
-    data = {
-        "name": a.exhibitor.name,
-        "tagline": "",
-        "description": "",
-        "website": "",
-        "contact_email": "",
-        "contact_phone": "",
-        "tier": "exhibitor",
-        "days": "[]",
-        "_save": "Save",
-        **formset_data("members", []),
-        **formset_data("booth_days", []),
-    }
-    for prefix, (rows, initial) in inlines.items():
-        data.update(formset_data(prefix, rows, initial))
-    return data
-
-
 def test_an_exhibitor_inline_cannot_take_another_expos_booth(client_a, a, b):
-    data = exhibitor_form(a, booth_days=([{"day": "2026-06-01", "booth": b.booth.pk}], 0))
+    data = exhibitor_admin_form(
+        a.exhibitor, booth_days=[{"day": "2026-06-01", "booth": b.booth.pk}]
+    )
     response = client_a.post(url("exhibitors.exhibitor", "change", a.exhibitor.pk), data)
     assert response.status_code == 200
+    assert not response.context["adminform"].form.errors  # refused for the booth alone
     assert "booth" in response.context["inline_admin_formsets"][1].formset.forms[0].errors
     assert not BoothDay.objects.filter(exhibitor=a.exhibitor, booth=b.booth).exists()
 
 
 def test_an_exhibitor_inline_cannot_change_another_expos_booth_day(client_a, a, b):
     rows = [{"id": b.boothday.pk, "day": "2026-06-03", "booth": a.booth.pk}]
-    data = exhibitor_form(a, booth_days=(rows, 1))
-    client_a.post(url("exhibitors.exhibitor", "change", a.exhibitor.pk), data)
+    data = exhibitor_admin_form(a.exhibitor, booth_days=rows, initial_booth_days=1)
+    response = client_a.post(url("exhibitors.exhibitor", "change", a.exhibitor.pk), data)
+    assert not response.context["adminform"].form.errors  # refused for the booth day alone
     b.boothday.refresh_from_db()
     assert (b.boothday.booth, b.boothday.exhibitor, b.boothday.day) == (b.booth, b.exhibitor, DAY)
 
@@ -382,8 +367,9 @@ def test_a_booth_inline_cannot_give_the_booth_to_another_expos_exhibitor(client_
 
 def test_a_staff_inline_cannot_take_over_another_expos_member(client_a, a, b):
     rows = [{"id": b.member.pk, "user": a.member.user.pk}]
-    data = exhibitor_form(a, members=(rows, 1))
-    client_a.post(url("exhibitors.exhibitor", "change", a.exhibitor.pk), data)
+    data = exhibitor_admin_form(a.exhibitor, members=rows, initial_members=1)
+    response = client_a.post(url("exhibitors.exhibitor", "change", a.exhibitor.pk), data)
+    assert not response.context["adminform"].form.errors  # refused for the member alone
     b.member.refresh_from_db()
     assert b.member.exhibitor == b.exhibitor
     assert Member.objects.filter(exhibitor=b.exhibitor).count() == 1

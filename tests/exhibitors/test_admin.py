@@ -5,7 +5,7 @@ import pytest
 
 from exhibitors import services
 from exhibitors.models import BoothDay, Member
-from tests.conftest import formset_data
+from tests.conftest import exhibitor_admin_form, formset_data
 from ticketing.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -24,30 +24,12 @@ def elsa(django_user_model):
     )
 
 
-def exhibitor_form(exhibitor, members=None, booth_days=None, **changes):
-    return {
-        "name": exhibitor.name,
-        "tagline": "",
-        "description": "",
-        "website": "",
-        "contact_email": "",
-        "contact_phone": "",
-        "tier": "exhibitor",
-        "days": "[]",
-        "staff_badge_limit": "10",
-        "_save": "Save",
-        **(members or formset_data("members")),
-        **(booth_days or formset_data("booth_days")),
-        **changes,
-    }
-
-
 def change(exhibitor):
     return f"/admin/exhibitors/exhibitor/{exhibitor.pk}/change/"
 
 
 def test_a_staff_member_added_inline_gets_a_badge(admin_client, acme, elsa):
-    data = exhibitor_form(acme, members=formset_data("members", [{"user": elsa.pk}]))
+    data = exhibitor_admin_form(acme, members=[{"user": elsa.pk}])
     response = admin_client.post(change(acme), data)
     assert response.status_code == 302
     member = Member.objects.get(exhibitor=acme, user=elsa)
@@ -58,7 +40,7 @@ def test_a_staff_member_added_inline_gets_a_badge(admin_client, acme, elsa):
 def test_a_staff_member_removed_inline_loses_the_badge(admin_client, acme):
     member = services.add_member(acme, username="siv", email="siv@acme.se", name="Siv Acme")
     rows = [{"id": member.pk, "user": member.user.pk, "DELETE": "on"}]
-    data = exhibitor_form(acme, members=formset_data("members", rows, initial=1))
+    data = exhibitor_admin_form(acme, members=rows, initial_members=1)
     assert admin_client.post(change(acme), data).status_code == 302
     assert not Member.objects.filter(pk=member.pk).exists()
     assert Ticket.objects.get(pk=member.ticket.pk).status == Ticket.Status.CANCELLED
@@ -66,7 +48,7 @@ def test_a_staff_member_removed_inline_loses_the_badge(admin_client, acme):
 
 def test_a_staff_member_without_an_address_is_a_form_error(admin_client, acme, django_user_model):
     mute = django_user_model.objects.create_user("mute", password="pw-mute-123")
-    data = exhibitor_form(acme, members=formset_data("members", [{"user": mute.pk}]))
+    data = exhibitor_admin_form(acme, members=[{"user": mute.pk}])
     response = admin_client.post(change(acme), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
@@ -79,7 +61,7 @@ def test_a_booth_taken_that_day_is_a_form_error(admin_client, future_expo, acme,
     day = future_expo.start_date
     services.give_booth(booth, globex, [day])
     rows = [{"day": day.isoformat(), "booth": booth.pk}]
-    data = exhibitor_form(acme, booth_days=formset_data("booth_days", rows))
+    data = exhibitor_admin_form(acme, booth_days=rows)
     response = admin_client.post(change(acme), data)
     assert response.status_code == 200
     [booth_days] = [
@@ -112,14 +94,14 @@ def test_a_booth_is_given_for_a_day_from_its_own_page(admin_client, future_expo,
 
 def test_a_booth_day_outside_the_expo_is_a_form_error(admin_client, future_expo, acme, booth):
     rows = [{"day": "2001-01-01", "booth": booth.pk}]
-    data = exhibitor_form(acme, booth_days=formset_data("booth_days", rows))
+    data = exhibitor_admin_form(acme, booth_days=rows)
     response = admin_client.post(change(acme), data)
     assert response.status_code == 200
     assert not BoothDay.objects.exists()
 
 
 def test_exhibitor_days_that_are_not_the_expos_are_a_form_error(admin_client, acme):
-    response = admin_client.post(change(acme), exhibitor_form(acme, days='["2001-01-01"]'))
+    response = admin_client.post(change(acme), exhibitor_admin_form(acme, days='["2001-01-01"]'))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["days"] == [
         "2001-01-01 is not one of the expo's days."
