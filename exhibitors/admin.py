@@ -16,7 +16,7 @@ from events.models import Expo
 from events.selectors import organised_expos
 from events.translations import TranslationsAdminMixin, translations_form
 
-from . import importing, services
+from . import importing, selectors, services
 from .models import Booth, BoothDay, Exhibitor, Lead, Member
 
 
@@ -55,6 +55,11 @@ class MemberInline(ScopedTabularInline):
     raw_id_fields = ("user",)
     readonly_fields = ("ticket",)
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = selectors.accounts_known_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class BoothDayFormSet(forms.BaseInlineFormSet):

@@ -1,8 +1,24 @@
 """Read queries of exhibitors, shared by the API, the portal and the public pages."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 
 from .models import BoothDay, Exhibitor, Lead, Member
+
+
+def accounts_known_to(organiser):
+    """The accounts an organiser may name as an exhibitor's staff in the back office:
+    those who organise or staff an expo with them, never a superuser. Anyone else joins a
+    stand by invitation, so an organiser cannot look up every account by its id."""
+    expos = organiser.organised_expos.all()
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(organised_expos__in=expos) | Q(exhibitor_memberships__exhibitor__expo__in=expos)
+        )
+        .exclude(is_superuser=True)
+        .distinct()
+    )
 
 
 def directory(expo, *, search="", theme=None, hall=None, day=None):

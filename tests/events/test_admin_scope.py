@@ -431,3 +431,20 @@ def test_a_superuser_sees_every_expo(client, django_user_model, a, b):
     listed = list(client.get(url("ticketing.scannerdevice")).context["cl"].result_list)
     assert {device.expo for device in listed} == {a.expo, b.expo}
     assert client.get(url("ticketing.order", "change", b.order.pk)).status_code == 200
+
+
+def test_a_staff_inline_names_only_accounts_the_organiser_knows(client_a, a, b, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw-root-123")
+    change = url("exhibitors.exhibitor", "change", a.exhibitor.pk)
+    for stranger in (root, b.member.user):
+        data = exhibitor_admin_form(a.exhibitor, members=[{"user": stranger.pk}])
+        response = client_a.post(change, data)
+        assert response.status_code == 200
+        assert "user" in response.context["inline_admin_formsets"][0].formset.forms[0].errors
+        assert not Member.objects.filter(exhibitor=a.exhibitor, user=stranger).exists()
+    # Someone who already works at the organiser's expo can be named.
+    colleague = django_user_model.objects.create_user("otto", email="otto@example.org")
+    a.expo.organisers.add(colleague)
+    data = exhibitor_admin_form(a.exhibitor, members=[{"user": colleague.pk}])
+    assert client_a.post(change, data).status_code == 302
+    assert Member.objects.filter(exhibitor=a.exhibitor, user=colleague).exists()
