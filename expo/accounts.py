@@ -7,6 +7,7 @@ the outbox (``outbox/services.py``), never from inside the request, and the page
 the same whether or not an account has the address, so it tells nobody who has one.
 """
 
+import datetime as dt
 import unicodedata
 
 from django.conf import settings
@@ -18,18 +19,20 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outbox import services as outbox
+from outbox.models import Mail
 from ticketing.emails import absolute_url
 
 from . import throttling
 
 THROTTLE_SCOPE = "password_resets"
+RESET_MAIL_INTERVAL = dt.timedelta(minutes=15)  # at most one reset mail an account in this
 
 
 def set_password_url(user):
@@ -52,7 +55,16 @@ def link_valid_days():
 
 
 def queue_password_reset(user, language):
-    """Queue the e-mail with a link to choose a new password, written in ``language``."""
+    """Queue the e-mail with a link to choose a new password, written in ``language``,
+    unless one was queued for the account in the last ``RESET_MAIL_INTERVAL``: asking from
+    many addresses must not flood one person's inbox. Returns the mail, or ``None``."""
+    recent = Mail.objects.filter(
+        composer=f"{password_reset.__module__}.{password_reset.__qualname__}",
+        arguments__user_id=user.pk,
+        created_at__gte=timezone.now() - RESET_MAIL_INTERVAL,
+    )
+    if recent.exists():
+        return None
     return outbox.enqueue(password_reset, user_id=user.pk, language=language)
 
 

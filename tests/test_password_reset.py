@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from exhibitors import services as exhibitors
 from exhibitors.models import Exhibitor
+from expo import accounts
 from outbox.models import Mail
 from tests.conftest import send_queued_mail
 
@@ -134,3 +136,15 @@ def test_a_bad_address_is_a_field_error_and_queues_nothing(client, greta):
     page = answer.content.decode()
     assert 'class="error-summary"' in page and 'href="#id_email"' in page
     assert not Mail.objects.exists()
+
+
+def test_asking_again_soon_sends_no_second_mail(client, greta):
+    """Asking from many addresses must not flood one inbox: one mail an account per
+    ``RESET_MAIL_INTERVAL``, with the same answer each time."""
+    for _ in range(3):
+        answer = client.post(ASK, {"email": "greta@expo.example"})
+        assert answer["Location"] == "/accounts/password_reset/done/"
+    assert reset_mails().count() == 1
+    reset_mails().update(created_at=timezone.now() - accounts.RESET_MAIL_INTERVAL)
+    client.post(ASK, {"email": "greta@expo.example"})
+    assert reset_mails().count() == 2
