@@ -284,3 +284,19 @@ def test_fifty_buyers_racing_for_ten_places_get_exactly_ten_tickets(expo, day_ti
     assert outcomes.count("sold_out") == 40
     assert Ticket.objects.filter(ticket_type=day_ticket).count() == 10
     assert Quota.objects.get(ticket_type=day_ticket, day__isnull=True).used == 10
+
+
+def test_a_day_limit_made_after_the_days_changed_counts_what_was_sold(expo, season_ticket):
+    """A new day limit counts the tickets sold for that day, as cancelling gives them
+    back, not the days tickets would be sold for now."""
+    june_3 = JUNE_2 + dt.timedelta(days=1)
+    sold = services.register(expo, season_ticket, [attendee()]).tickets.get()
+    OpeningDay.objects.create(expo=expo, date=june_3, is_closed=True)
+    with pytest.raises(InvalidInput) as refused:
+        services.save_day_limit(Quota(expo=expo, day=june_3, size=0))
+    assert "size" in refused.value.errors
+    limit = services.save_day_limit(Quota(expo=expo, day=june_3, size=5))
+    assert limit.used == 1
+    services.cancel_ticket(sold)
+    limit.refresh_from_db()
+    assert limit.used == 0

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from expo.errors import InvalidInput
 
-from .. import admission
-from ..models import Quota, Ticket, TicketType
+from ..models import Quota, Ticket
+from .quotas import too_low_message
 
 
 def save_day_limit(quota):
@@ -29,32 +29,19 @@ def save_day_limit(quota):
         raise InvalidInput({"day": _("Name the day the limit is for.")})
     with transaction.atomic():
         if quota.pk is None:
-            quota.used = _valid_on(quota.expo, quota.day)
+            # Counted as cancelling gives places back: by the days each ticket was sold for.
+            quota.used = (
+                Ticket.objects.filter(expo=quota.expo, status=Ticket.Status.VALID)
+                .valid_on(quota.day)
+                .count()
+            )
         else:
             quota.used = Quota.objects.select_for_update().get(pk=quota.pk).used
         if quota.size < quota.used:
-            raise InvalidInput(
-                {
-                    "size": _("%(count)d tickets are already sold; the limit cannot be lower.")
-                    % {"count": quota.used}
-                }
-            )
+            raise InvalidInput({"size": too_low_message(quota.used)})
         try:
             with transaction.atomic():
                 quota.save()
         except IntegrityError:
             raise InvalidInput({"day": _("The expo already has a limit on this day.")}) from None
     return quota
-
-
-def _valid_on(expo, day):
-    """The expo's valid tickets that admit their holder on ``day``."""
-    open_days = admission.open_days(expo)
-    count = 0
-    for ticket_type in TicketType.objects.filter(expo=expo).select_related("conference"):
-        tickets = ticket_type.tickets.filter(status=Ticket.Status.VALID)
-        if ticket_type.kind == TicketType.Kind.DAY:
-            count += tickets.filter(day=day).count()
-        elif day in admission.type_days(ticket_type, open_days):
-            count += tickets.count()
-    return count

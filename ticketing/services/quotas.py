@@ -83,7 +83,7 @@ def _ensure_quotas(ticket_type, days):
         for day in missing
     ]
     errors = {
-        ("capacity" if row.day is None else "day_capacity"): _too_low_message(row.used)
+        ("capacity" if row.day is None else "day_capacity"): too_low_message(row.used)
         for row in rows
         if row.used > row.size
     }
@@ -100,7 +100,7 @@ def _sold(ticket_type, day):
     return tickets.valid_on(day).count()
 
 
-def _too_low_message(sold):
+def too_low_message(sold):
     return _("%(count)d tickets are already sold; the limit cannot be lower.") % {"count": sold}
 
 
@@ -114,7 +114,7 @@ def sync_quotas(ticket_type):
             limit = ticket_type.capacity if quota.day is None else ticket_type.day_capacity
             if limit is not None and limit < quota.used:
                 field = "capacity" if quota.day is None else "day_capacity"
-                errors[field] = _too_low_message(quota.used)
+                errors[field] = too_low_message(quota.used)
         if errors:
             raise InvalidInput(errors)
         for quota in rows:
