@@ -239,7 +239,7 @@ class CheckInRequestSerializer(serializers.Serializer):
         help_text="A new value for each scan (a UUID), sent again when the scan is retried: "
         "the same nonce from the same scanner answers the first result and stores nothing.",
     )
-    scanned_at = serializers.DateTimeField(
+    scanned_at = MomentField(
         required=False,
         help_text="When an offline scanner scanned the badge. Accepted and not used yet: the "
         "scan counts when the server receives it.",

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from events.models import Conference, Hall
-from expo.errors import InvalidInput
+from expo.errors import Conflict, InvalidInput
 from tests.conftest import add_session, at_once, attendee
 from ticketing import lookups, services, signals
 from ticketing.models import CheckIn, Occupancy, ScannerDevice, ScanPoint, TicketType
@@ -399,6 +399,24 @@ def test_a_repeated_nonce_answers_the_first_scan_and_stores_nothing(ticket, gate
     assert services.recount_attendance() == []
     fresh = services.check_in(ticket.code, gate, "in", device=device, nonce="scan-2")
     assert fresh.check_in.result == R.ALREADY_INSIDE
+
+
+def test_a_nonce_sent_again_with_another_badge_is_refused(holders, gate, device):
+    services.check_in(holders[0].code, gate, "in", device=device, nonce="scan-1")
+    with pytest.raises(Conflict) as refused:
+        services.check_in(holders[1].code, gate, "in", device=device, nonce="scan-1")
+    assert refused.value.code == "nonce_reused"
+    with pytest.raises(Conflict):
+        services.check_in(holders[0].code, gate, "out", device=device, nonce="scan-1")
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_scan_at_the_ends_of_the_calendar_is_a_field_error(scanner, ticket, gate):
+    for moment in ["0001-01-01T00:00:00", "9999-12-31T23:59:59"]:
+        scan = {"code": ticket.code, "scan_point": "north", "scanned_at": moment}
+        answer = scanner.post("/api/v1/checkins/", scan, format="json")
+        assert answer.status_code == 400 and "scanned_at" in answer.json()
+    assert not CheckIn.objects.exists()
 
 
 def test_a_nonce_is_the_scanners_own(ticket, gate, device, future_expo, django_user_model):

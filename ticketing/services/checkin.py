@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from expo.errors import InvalidInput
+from expo.errors import Conflict, InvalidInput
 
 from .. import admission, codes, lookups, signals
 from ..models import CheckIn, Occupancy, Presence, ScanPoint, SessionBooking, Ticket
@@ -93,7 +93,7 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
                 )
             )
     except RepeatedScan:
-        return _first_answer(scan_point, place, day, device, user, nonce)
+        return _first_answer(scan_point, direction, ticket_id, place, day, device, user, nonce)
     return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=_occupancy(scan_point, counters))
 
 
@@ -123,9 +123,22 @@ def _locked_ticket(ticket_id, expo):
     return ticket
 
 
-def _first_answer(scan_point, place, day, device, user, nonce):
+def _first_answer(scan_point, direction, ticket_id, place, day, device, user, nonce):
+    """The answer to the scan this nonce was first sent with; a nonce sent again with
+    another badge, place or direction is the scanner's mistake, refused as such."""
     scanner = {"device": device} if device is not None else {"device": None, "user": user}
-    first = CheckIn.objects.select_related("ticket").get(nonce=nonce, **scanner)
+    # The nonce is the scanner's across the expos it scans in: look past the scope, then
+    # check that it is the same scan.
+    first = CheckIn._base_manager.select_related("ticket").get(nonce=nonce, **scanner)
+    if (first.scan_point_id, first.direction, first.ticket_id) != (
+        scan_point.pk,
+        direction,
+        ticket_id,
+    ):
+        raise Conflict(
+            _("This scanner sent this nonce with another scan; send a new one."),
+            code="nonce_reused",
+        )
     ticket = first.ticket
     if ticket is not None:
         ticket.ticket_type = lookups.ticket_type(ticket.ticket_type_id)
