@@ -223,6 +223,11 @@ def add_member(exhibitor, *, username, name, email="", by_organiser=False, langu
     errors = {}
     if not username or len(username) > 150:
         errors["username"] = _("Give a user name of at most 150 characters.")
+    else:
+        try:
+            get_user_model().username_validator(username)
+        except ValidationError as error:
+            errors["username"] = error.messages
     if not name:
         errors["name"] = _("Give the staff member's name.")
     if errors:

@@ -163,6 +163,16 @@ def test_no_invitation_leaves_when_adding_is_refused(people, acme, boss, mailout
     assert mailoutbox == []
 
 
+def test_a_user_name_django_would_refuse_is_a_field_error(people, acme):
+    response = as_user(people["own staff"]).post(
+        members_url(acme),
+        {"username": "bad user/<>", "name": "Nils N", "email": "nils@acme.se"},
+        format="json",
+    )
+    assert response.status_code == 400 and "username" in response.json()
+    assert not get_user_model().objects.filter(email="nils@acme.se").exists()
+
+
 def test_an_invitation_needs_an_address(people, acme):
     response = as_user(people["own staff"]).post(
         members_url(acme), {"username": "utan", "name": "Utan Post"}, format="json"
