@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 
 from events.permissions import is_organiser
+from expo.validation import has_nul
 
 from .models import Order, SessionBooking, Ticket
 
@@ -22,7 +23,10 @@ ORDER_SECRET_HEADER = "X-Order-Secret"
 
 
 def presented_secret(request):
-    return request.headers.get(ORDER_SECRET_HEADER, "").strip()
+    """The order secret the request carries; one with a NUL character is none (it could
+    never match, and PostgreSQL refuses to compare it)."""
+    secret = request.headers.get(ORDER_SECRET_HEADER, "").strip()
+    return "" if has_nul(secret) else secret
 
 
 def proves_order(request, order):

@@ -16,6 +16,7 @@ from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
 from expo.throttling import ScanThrottle
+from expo.validation import has_nul
 
 from . import access, admission, badges, codes, lookups, selectors, services
 from .models import ScannerDevice, ScanPoint, Ticket
@@ -119,7 +120,7 @@ class RegistrationView(ExpoInURLMixin, APIView):
 
     def idempotency_key(self, request):
         key = request.headers.get(IDEMPOTENCY_KEY)
-        if key is not None and not 1 <= len(key.strip()) <= 200:
+        if key is not None and (not 1 <= len(key.strip()) <= 200 or has_nul(key)):
             raise ValidationError(
                 {IDEMPOTENCY_KEY: [_("An Idempotency-Key has 1 to 200 characters.")]}
             )

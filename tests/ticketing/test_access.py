@@ -104,7 +104,7 @@ def test_a_photographed_badge_code_opens_nothing(booked, ids, door):
 
 
 @pytest.mark.parametrize("door", DOORS)
-@pytest.mark.parametrize("secret", ["", "guess", "other order"])
+@pytest.mark.parametrize("secret", ["", "guess", "other order", "nul\x00byte"])
 def test_a_wrong_secret_answers_like_a_missing_id(holders, booked, ids, door, secret):
     ticket, booking = booked
     if secret == "other order":

@@ -72,7 +72,7 @@ def test_keys_expire_after_a_day(api, day_ticket, expo):
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["retry-1"]
 
 
-@pytest.mark.parametrize("key", ["", "   ", "k" * 201])
+@pytest.mark.parametrize("key", ["", "   ", "k" * 201, "a\x00b"])
 def test_a_bad_key_is_400_and_writes_nothing(api, day_ticket, key):
     response = post(api, registration(), key)
     assert response.status_code == 400
