@@ -203,7 +203,11 @@ def _days(expo, text):
         try:
             if ".." in part:
                 first, last = (dt.date.fromisoformat(end.strip()) for end in part.split(".."))
-                days += [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+                # The ends are checked before the span is spelt out: a span of centuries
+                # would otherwise cost seconds for one cell.
+                days += [first, last]
+                if expo.start_date <= first <= last <= expo.end_date:
+                    days += [first + dt.timedelta(days=n) for n in range(1, (last - first).days)]
             else:
                 days.append(dt.date.fromisoformat(part))
         except ValueError:

@@ -9,7 +9,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from events.models import Track
-from exhibitors import services
+from exhibitors import importing, services
 from exhibitors.models import Booth, BoothDay, Exhibitor, Lead
 from expo.errors import Conflict, InvalidInput
 from tests.conftest import at_once, attendee
@@ -364,3 +364,13 @@ def test_organisers_see_only_their_own_expos_leads_in_the_admin(
 def test_a_bad_directory_filter_is_explained(client, future_expo):
     page = client.get("/expos/future/exhibitors/?day=someday&hall=nowhere").content.decode()
     assert "error-summary" in page and "Hall" in page
+
+
+def test_an_import_reads_spans_of_days_and_refuses_those_outside_the_expo(future_expo):
+    first = future_expo.start_date
+    assert importing._days(future_expo, f"{first}..{first + dt.timedelta(days=2)}") == [
+        first + dt.timedelta(days=n) for n in range(3)
+    ]
+    for span in [f"{first}..9999-12-31", f"0001-01-01..{first}"]:
+        with pytest.raises(ValueError, match="is not one of the expo's days"):
+            importing._days(future_expo, span)
