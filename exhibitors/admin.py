@@ -123,10 +123,7 @@ class ExhibitorAdmin(TranslationsAdminMixin, ExpoPartAdmin):
         services.save_exhibitor(obj, themes=form.cleaned_data.get("themes"))
 
     def delete_model(self, request, obj):
-        # Its staff lose their badges, as when they are taken off the staff one by one.
-        for member in obj.members.select_related("ticket"):
-            services.remove_member(member)
-        obj.delete()
+        services.delete_exhibitor(obj)
 
     def delete_queryset(self, request, queryset):
         for exhibitor in queryset:

@@ -83,8 +83,10 @@ class Member(models.Model):
     staff badge."""
 
     exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="members")
+    # An account on a stand is not deleted around ``remove_member``, which cancels its
+    # badge: take it off the staff, or erase the person (``erase_person``), first.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exhibitor_memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exhibitor_memberships"
     )
     ticket = models.OneToOneField(
         Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="exhibitor_member"

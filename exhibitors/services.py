@@ -325,6 +325,15 @@ def remove_member(member):
         member.delete()
 
 
+def delete_exhibitor(exhibitor):
+    """Delete an exhibitor; its staff lose their badges, as when they are taken off the
+    staff one by one."""
+    with transaction.atomic():
+        for member in exhibitor.members.select_related("ticket"):
+            remove_member(member)
+        exhibitor.delete()
+
+
 def capture_lead(exhibitor, code, *, user, note="", rating=None):
     """Record the visitor whose badge ``code`` is, for ``exhibitor``: once per ticket.
     Returns ``(lead, created)``; a second scan of the same badge returns the first lead

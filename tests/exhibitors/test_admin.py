@@ -122,3 +122,11 @@ def test_deleting_an_exhibitor_cancels_its_staff_badges(admin_client, acme, way)
         )
     assert not Member.objects.exists()
     assert Ticket.objects.get(pk=member.ticket.pk).status == Ticket.Status.CANCELLED
+
+
+def test_an_account_on_a_stand_is_not_deleted_around_its_badge(admin_client, acme):
+    member = services.add_member(acme, username="siv", email="siv@acme.se", name="Siv Acme")
+    response = admin_client.post(f"/admin/auth/user/{member.user.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 200  # the page that names what protects the account
+    assert Member.objects.filter(pk=member.pk).exists()
+    assert Ticket.objects.get(pk=member.ticket.pk).is_valid
