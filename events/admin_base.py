@@ -13,12 +13,15 @@ admin's own transaction is rolled back first, so nothing of the refused request 
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 
 from expo.errors import DomainError, InvalidInput
+from expo.parsers import JSONFormField
 
 from .models import Expo
 from .selectors import organised_expos
@@ -68,12 +71,25 @@ def in_scope(queryset, user, path):
     return queryset.filter(**{f"{path}__in": organised_expos(user)})
 
 
+class BoundedChangeList(ChangeList):
+    """A date drill-down past the year 9999 overflows while Django works out its end; that
+    is a bad lookup, answered as Django answers one (back to the list, ``?e=1``)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class OrganiserScopeMixin:
     """Keeps a model admin or an inline inside the expos the user organises.
 
     For an inline, ``obj`` of the permission checks is the object the inline belongs to;
     its expo decides as much as the inline's own rows do.
     """
+
+    formfield_overrides = {models.JSONField: {"form_class": JSONFormField}}
 
     def get_queryset(self, request):
         return in_scope(super().get_queryset(request), request.user, expo_path(self.model))
@@ -132,6 +148,9 @@ class ScopedTabularInline(OrganiserScopeMixin, admin.TabularInline):
 
 class ScopedModelAdmin(OrganiserScopeMixin, admin.ModelAdmin):
     """The base of every model admin of the back office: scoped, and showing refusals."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -1,6 +1,7 @@
 """How the API reads request bodies: DRF's parsers, refusing what no field of the contract
 can hold before any serializer or query sees it."""
 
+from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import parsers
@@ -99,3 +100,27 @@ def nesting_depth(value):
             if depth <= MAX_JSON_DEPTH:
                 pending.extend((item, depth) for item in value)
     return deepest
+
+
+class JSONFormField(forms.JSONField):
+    """Django's JSON form field with the API's bound on nesting (``MAX_JSON_DEPTH``), for
+    the admin's JSON fields: Django's own lets the decoder exhaust Python's recursion."""
+
+    def to_python(self, value):
+        try:
+            data = super().to_python(value)
+        except RecursionError:
+            data = None
+        else:
+            if nesting_depth(data) <= MAX_JSON_DEPTH:
+                return data
+        raise forms.ValidationError(
+            _("The JSON body nests deeper than %(depth)d levels.") % {"depth": MAX_JSON_DEPTH},
+            code="too_deep",
+        )
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:  # shown again as the text that was sent
+            return forms.fields.InvalidJSONInput(data)

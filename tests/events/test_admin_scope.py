@@ -448,3 +448,32 @@ def test_a_staff_inline_names_only_accounts_the_organiser_knows(client_a, a, b, 
     data = exhibitor_admin_form(a.exhibitor, members=[{"user": colleague.pk}])
     assert client_a.post(change, data).status_code == 302
     assert Member.objects.filter(exhibitor=a.exhibitor, user=colleague).exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ticketing/quota/?day__year=9999&day__month=12&day__day=31",
+        "ticketing/quota/?day__year=99999999999999",
+        "ticketing/checkin/?scanned_at__year=9999&scanned_at__month=12",
+    ],
+)
+def test_a_date_drill_down_past_the_calendar_is_a_bad_lookup(client_a, query):
+    response = client_a.get(f"/admin/{query}")
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_a_json_field_nested_too_deep_is_a_form_error(client_a, a):
+    data = {
+        "expo": a.expo.pk,
+        "slug": "deep",
+        "name": "Deep",
+        "kind": "day",
+        "price": "0",
+        "max_per_order": "10",
+        "valid_days": "[" * 5000 + "]" * 5000,
+        "_save": "Save",
+    }
+    response = client_a.post(url("ticketing.tickettype", "add"), data)
+    assert response.status_code == 200
+    assert "valid_days" in response.context["adminform"].form.errors
