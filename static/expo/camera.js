@@ -107,6 +107,7 @@
       button.setAttribute("aria-pressed", "true");
       say(texts.textStarting);
       const read = await makeReader();
+      if (mine !== attempt) return; // stopped meanwhile
       if (!read || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
         stop(texts.textFailed);
         return;
