@@ -26,6 +26,8 @@ from ticketing.models import CheckIn, ScannerDevice, ScanPoint
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 FRAME_WIDTH, FRAME_HEIGHT = 640, 480
 FRAMES = 30
 LONG_NAME = "Maria Magdalena Åkesson-Öberg-Næss-Lindqvist-Håkansson"
@@ -296,7 +298,7 @@ def test_the_camera_stops_when_pressed_again_or_when_the_page_is_hidden(
 
 
 def fits_and_passes_axe(page, name):
-    width = page.evaluate("() => document.documentElement.scrollWidth")
+    width = page.evaluate(PAGE_WIDTH)
     assert width <= PHONE["width"], f"{name}: {width} px wide"
     violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
     assert not violations, f"{name}:\n{describe(violations)}"
@@ -339,6 +341,10 @@ def test_the_scanner_pages_fit_a_phone_and_pass_axe_with_the_camera_on(
         "() => document.querySelector('[data-camera]').dataset.state === 'on'"
     )
     fits_and_passes_axe(gate_page, "gate scanner, camera on")
+    page.goto(f"{live_server.url}/portal/{acme.pk}/scan/")
+    for scanner in (gate_page, page):
+        scanner.set_viewport_size(DESKTOP)
+        assert scanner.evaluate(PAGE_WIDTH) <= DESKTOP["width"]
     assert not page.refused and not gate_page.refused, page.refused + gate_page.refused
 
 
