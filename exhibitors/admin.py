@@ -188,7 +188,9 @@ class BoothAdmin(ExpoPartAdmin):
 @admin.register(Lead)
 class LeadAdmin(ScopedModelAdmin):
     """Organisers see that leads exist, not who they are: the lead belongs to the
-    exhibitor, and the visitor's details show in the exhibitor's portal only."""
+    exhibitor, and the visitor's details show in the exhibitor's portal only. Only the
+    exhibitor's staff change or remove a lead (``services.change_lead``,
+    ``services.remove_lead``), so here it is read only."""
 
     list_display = ("exhibitor", "scanned_at", "rating")
     list_filter = ("exhibitor__expo",)
@@ -199,4 +201,7 @@ class LeadAdmin(ScopedModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

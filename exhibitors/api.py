@@ -22,6 +22,7 @@ from .permissions import MayManageOrReadOnly, is_staff_of
 from .serializers import (
     BoothSerializer,
     ExhibitorSerializer,
+    LeadChangeSerializer,
     LeadRequestSerializer,
     LeadSerializer,
     MemberRequestSerializer,
@@ -246,6 +247,46 @@ class LeadsView(mixins.ListModelMixin, ExhibitorScopedView):
             LeadSerializer(lead).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class LeadDetailView(ExhibitorScopedView):
+    """One lead, for the exhibitor's staff only; another exhibitor's lead is a ``404``."""
+
+    organisers_too = False
+
+    def lead(self, lead_id):
+        return get_object_or_404(
+            Lead.objects.select_related("ticket", "scanned_by"),
+            pk=lead_id,
+            exhibitor=self.exhibitor,
+        )
+
+    @extend_schema(
+        request=LeadChangeSerializer,
+        responses={200: LeadSerializer},
+        summary="Change a lead's note and rating",
+        description=(
+            "Replaces the note, the rating, or both; a field left out keeps its value and "
+            "a `null` rating clears it. A lead removed meanwhile: `409` `lead_removed`."
+        ),
+    )
+    def patch(self, request, pk, lead_id):
+        lead = self.lead(lead_id)
+        body = LeadChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = body.validated_data
+        services.change_lead(
+            lead,
+            by=request.user,
+            note=changes.get("note", lead.note),
+            rating=changes.get("rating", lead.rating),
+        )
+        return Response(LeadSerializer(lead).data)
+
+    @extend_schema(responses={204: None}, summary="Remove a lead")
+    def delete(self, request, pk, lead_id):
+        services.remove_lead(self.lead(lead_id), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class LeadsCsvView(ExhibitorScopedView):

@@ -16,6 +16,11 @@ urlpatterns = [
         name="exhibitor-member",
     ),
     path("exhibitors/<int:pk>/leads/", api.LeadsView.as_view(), name="exhibitor-leads"),
+    path(
+        "exhibitors/<int:pk>/leads/<int:lead_id>/",
+        api.LeadDetailView.as_view(),
+        name="exhibitor-lead",
+    ),
     path("exhibitors/<int:pk>/leads.csv", api.LeadsCsvView.as_view(), name="exhibitor-leads-csv"),
     path("expos/<slug:expo_slug>/booths/", api.BoothListView.as_view(), name="expo-booths"),
     path("booths/<int:pk>/", api.BoothDetailView.as_view(), name="booth-detail"),

@@ -76,6 +76,25 @@ class LeadScanForm(forms.Form):
     )
 
 
+class LeadForm(forms.Form):
+    """What staff write about a lead after the scan; the rules are ``change_lead``'s."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "–")] + [(n, str(n)) for n in range(1, 6)],
+        help_text=_("1 is the lowest, 5 the highest."),
+    )
+
+
 class DirectoryFilterForm(forms.Form):
     search = forms.CharField(label=_("Search"), required=False, max_length=100)
     theme = forms.ChoiceField(label=_("Theme"), required=False)

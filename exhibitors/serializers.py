@@ -134,6 +134,14 @@ class LeadRequestSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
 
 
+class LeadChangeSerializer(serializers.Serializer):
+    """A lead's note and rating after the scan; a field left out keeps its value, a
+    ``null`` rating clears it."""
+
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+
+
 class LeadSerializer(serializers.ModelSerializer):
     """Contact details only where the visitor consents; otherwise ``null``, and
     ``contact`` says why: ``not_shared``, or ``erased`` once the visitor was erased."""

@@ -5,7 +5,7 @@ import warnings
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -20,6 +20,7 @@ from ticketing.models import Ticket, TicketType
 
 from . import emails
 from .models import Booth, BoothDay, Exhibitor, Lead, Member
+from .permissions import is_staff_of
 
 LOGO_SIZE = 512  # pixels, the longer side
 LOGO_MAX_BYTES = 5 * 2**20
@@ -341,10 +342,7 @@ def capture_lead(exhibitor, code, *, user, note="", rating=None):
     ticket = ticketing_selectors.find_ticket_by_code(code or "", exhibitor.expo)
     if ticket is None or not ticket.is_valid:
         raise InvalidInput({"code": _("This is not a valid badge of this expo.")})
-    if rating is not None and not 1 <= rating <= 5:
-        raise InvalidInput({"rating": _("Rate from 1 to 5.")})
-    if len(note or "") > 2000:
-        raise InvalidInput({"note": _("At most 2000 characters.")})
+    _check_note_and_rating(note, rating)
     with transaction.atomic():
         lead, created = Lead.objects.select_for_update().get_or_create(
             exhibitor=exhibitor,
@@ -363,3 +361,51 @@ def capture_lead(exhibitor, code, *, user, note="", rating=None):
                 lead.rating = rating
             lead.save(update_fields=["note", "rating"])
     return lead, created
+
+
+def _check_note_and_rating(note, rating):
+    """The rules of what staff write about a lead, for every door: a rating from 1 to 5
+    (or none), a note of at most 2000 characters (``Lead.note``) without NUL, which
+    PostgreSQL cannot store."""
+    errors = {}
+    if rating is not None and not 1 <= rating <= 5:
+        errors["rating"] = _("Rate from 1 to 5.")
+    if "\x00" in (note or ""):
+        errors["note"] = _("Null characters are not allowed.")
+    elif len(note or "") > Lead._meta.get_field("note").max_length:
+        errors["note"] = _("At most 2000 characters.")
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _check_staff(lead, user):
+    """A lead is its exhibitor's own: only its staff change or remove it, not the
+    organisers (who see that leads exist, not who) nor another exhibitor's staff."""
+    if not is_staff_of(user, lead.exhibitor):
+        raise PermissionDenied(_("Only this exhibitor's staff may do this."))
+
+
+def change_lead(lead, *, by, note, rating):
+    """Replace what staff wrote about a lead after the scan: its note and its rating
+    (``None`` clears it). ``by`` must be on the staff of the lead's exhibitor.
+
+    The row is locked while it changes, so a second scan of the same badge, which adds
+    to the note, waits and adds to the note saved here."""
+    _check_staff(lead, by)
+    _check_note_and_rating(note, rating)
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().filter(pk=lead.pk).first()
+        if locked is None:
+            raise Conflict(_("This lead was removed meanwhile."), code="lead_removed")
+        locked.note, locked.rating = note or "", rating
+        locked.save(update_fields=["note", "rating"])
+    lead.note, lead.rating = locked.note, locked.rating
+    return lead
+
+
+def remove_lead(lead, *, by):
+    """Remove a lead (a badge scanned by mistake, a visitor who asked not to be
+    followed up); ``by`` must be on the staff of the lead's exhibitor. Scanning the badge
+    again makes a new lead."""
+    _check_staff(lead, by)
+    Lead.objects.filter(pk=lead.pk).delete()

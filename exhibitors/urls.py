@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("portal/<int:pk>/scan/", views.scan, name="scan"),
     path("portal/<int:pk>/leads.csv", views.export_leads, name="leads-csv"),
+    path("portal/<int:pk>/leads/<int:lead_id>/", views.edit_lead, name="edit-lead"),
+    path("portal/<int:pk>/leads/<int:lead_id>/remove/", views.remove_lead, name="remove-lead"),
     path("expos/<slug:expo_slug>/exhibitors/", views.directory, name="directory"),
     path("expos/<slug:expo_slug>/exhibitors/<int:pk>/", views.exhibitor_page, name="exhibitor"),
     path("expos/<slug:expo_slug>/halls/<slug:hall_slug>/plan/", views.floor_plan, name="plan"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,8 +22,8 @@ from expo.scoping import expo_of, expo_or_404
 
 from . import selectors, services
 from .csv_export import leads_csv
-from .forms import DirectoryFilterForm, LeadScanForm, MemberForm, ProfileForm
-from .models import BoothDay, Exhibitor, Member
+from .forms import DirectoryFilterForm, LeadForm, LeadScanForm, MemberForm, ProfileForm
+from .models import BoothDay, Exhibitor, Lead, Member
 from .permissions import is_staff_of, may_manage
 
 
@@ -122,11 +123,16 @@ def remove_member(request, pk, member_id):
     return redirect("exhibitors:portal-exhibitor", pk=pk)
 
 
+#: How many of the latest leads the booth scanner page lists, to change or remove.
+RECENT_LEADS = 5
+
+
 @login_required
 @expo_of(Exhibitor, "pk")
 def scan(request, pk):
     """Scan visitors' badges at the booth: a keyboard-wedge scanner types the code and
-    presses Enter, which sends the form."""
+    presses Enter, which sends the form, or the phone's camera reads the badge and
+    sends it (``static/expo/camera.js``). The latest leads are listed to change."""
     exhibitor = _staffed(request, pk)
     form = LeadScanForm()
     result = None
@@ -145,8 +151,76 @@ def scan(request, pk):
                 form = LeadScanForm()
             except InvalidInput as error:
                 _add_errors(form, error)
-    context = {"expo": exhibitor.expo, "exhibitor": exhibitor, "form": form, "result": result}
+    context = {
+        "expo": exhibitor.expo,
+        "exhibitor": exhibitor,
+        "form": form,
+        "result": result,
+        "recent_leads": selectors.leads(exhibitor)[:RECENT_LEADS],
+    }
     return render(request, "exhibitors/scan.html", context, status=400 if form.errors else 200)
+
+
+def _lead_of(request, pk, lead_id):
+    """The lead ``lead_id`` of exhibitor ``pk``, for its staff only; a lead of another
+    exhibitor is not found, whoever asks."""
+    exhibitor = _staffed(request, pk)
+    lead = get_object_or_404(
+        Lead.objects.select_related("ticket", "exhibitor"), pk=lead_id, exhibitor=exhibitor
+    )
+    return exhibitor, lead
+
+
+@login_required
+@expo_of(Exhibitor, "pk")
+def edit_lead(request, pk, lead_id):
+    """Change a lead's note and rating after the scan."""
+    exhibitor, lead = _lead_of(request, pk, lead_id)
+    form = LeadForm(initial={"note": lead.note, "rating": lead.rating})
+    if request.method == "POST":
+        form = LeadForm(request.POST)
+        if form.is_valid():
+            try:
+                services.change_lead(lead, by=request.user, **form.cleaned_data)
+                messages.success(request, _("The lead is saved."))
+                return redirect(_leads_page(request, exhibitor))
+            except InvalidInput as error:
+                _add_errors(form, error)
+            except Conflict as conflict:
+                form.add_error(None, str(conflict.message))
+    context = {
+        "expo": exhibitor.expo,
+        "exhibitor": exhibitor,
+        "lead": lead,
+        "form": form,
+        "back": _leads_page(request, exhibitor),
+    }
+    return render(request, "exhibitors/lead.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@expo_of(Exhibitor, "pk")
+def remove_lead(request, pk, lead_id):
+    """Ask, then remove a lead."""
+    exhibitor, lead = _lead_of(request, pk, lead_id)
+    if request.method == "POST":
+        services.remove_lead(lead, by=request.user)
+        messages.success(request, _("The lead is removed."))
+        return redirect(_leads_page(request, exhibitor))
+    context = {
+        "expo": exhibitor.expo,
+        "exhibitor": exhibitor,
+        "lead": lead,
+        "back": _leads_page(request, exhibitor),
+    }
+    return render(request, "exhibitors/remove_lead.html", context)
+
+
+def _leads_page(request, exhibitor):
+    """Back to where the staff came from: the booth scanner page or the portal's leads."""
+    if request.GET.get("from") == "scan":
+        return reverse("exhibitors:scan", args=[exhibitor.pk])
+    return reverse("exhibitors:portal-exhibitor", args=[exhibitor.pk]) + "#leads-heading"
 
 
 @login_required

@@ -7,7 +7,12 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import RequestFactory
+
+from exhibitors import services as exhibitors
+from exhibitors.models import Exhibitor
+from ticketing.models import ScanPoint
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +33,24 @@ def test_pages_allow_scripts_and_styles_from_this_site_only(client, future_expo,
     assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"]
     assert policy["default-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"] and policy["connect-src"] == ["'self'"]
+
+
+def test_the_scanner_pages_read_the_camera_under_the_same_policy(client, future_expo):
+    """The camera's stream is given to the video element as an object, not loaded from
+    an address, and the vendored QR reader is plain JavaScript: the booth and gate
+    scanner pages need no ``media-src``, ``worker-src``, ``blob:`` or eval of any kind
+    (``tests/e2e/test_camera.py`` reads a badge in Chromium under this policy)."""
+    ScanPoint.objects.create(expo=future_expo, slug="north", name="North gate", kind="gate")
+    exhibitor = Exhibitor.objects.create(expo=future_expo, name="Acme")
+    exhibitors.add_member(exhibitor, username="siv", email="siv@acme.se", name="Siv")
+    client.force_login(get_user_model().objects.get(username="siv"))
+    for path in ("/scan/future/north/", f"/portal/{exhibitor.pk}/scan/"):
+        response = client.get(path)
+        assert response.status_code == 200 and b"data-camera" in response.content
+        policy = directives(response)
+        assert policy["script-src"] == ["'self'"] and policy["default-src"] == ["'self'"]
+        assert not {"media-src", "worker-src"} & set(policy), policy
+        assert "blob:" not in response["Content-Security-Policy"]
 
 
 def test_the_api_pages_may_use_inline_styles_but_not_inline_scripts(client):

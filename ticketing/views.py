@@ -352,7 +352,6 @@ def scanner(request, expo_slug, scan_point_slug):
                 "unreachable": _("No connection to the server. Scan again."),
                 "retrying": _("No answer yet: trying again…"),
                 "refused": _("The scanner's key was refused. Enter it again."),
-                "cameraFailed": _("The camera could not be started."),
             },
         },
     }

@@ -1,5 +1,6 @@
-// The gate scanner page: sends each scanned code to the check-in API and fills the
-// screen with the answer, green to let in or out, red to stop. No build step.
+// The gate scanner page: sends each scanned code, typed by a keyboard-wedge scanner or
+// read by the camera, to the check-in API and fills the screen with the answer, green to
+// let in or out, red to stop. No build step.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("scanner-config").textContent);
@@ -13,7 +14,6 @@
   const signedIn = scanForm.dataset.signedIn === "1";
   const keyName = "expo-scanner-key";
   let hideTimer = null;
-  let lastCameraCode = null;
 
   function deviceKey() {
     return sessionStorage.getItem(keyName);
@@ -149,32 +149,8 @@
     }
   });
 
-  if ("BarcodeDetector" in window) {
-    const button = document.getElementById("camera-button");
-    const video = document.getElementById("camera");
-    button.hidden = false;
-    button.addEventListener("click", async function () {
-      try {
-        const detector = new BarcodeDetector({ formats: ["qr_code"] });
-        video.srcObject = await navigator.mediaDevices.getUserMedia({
-          video: { facingMode: "environment" },
-        });
-        video.hidden = false;
-        await video.play();
-        button.hidden = true;
-        setInterval(async function () {
-          const found = await detector.detect(video);
-          if (found.length && found[0].rawValue !== lastCameraCode) {
-            lastCameraCode = found[0].rawValue;
-            setTimeout(function () { lastCameraCode = null; }, 3000);
-            check(found[0].rawValue);
-          }
-        }, 300);
-      } catch (error) {
-        show(false, config.texts.cameraFailed);
-      }
-    });
-  }
+  // The camera reads one badge per press of its button (static/expo/camera.js).
+  window.ExpoCamera.attach(scanForm.querySelector("[data-camera]"), check);
 
   if (!signedIn && deviceKey()) showScanForm();
 })();

@@ -61,7 +61,31 @@ MATRIX = {
         lambda c, e, t: c.get(f"/portal/{e.pk}/leads.csv"),
         {"own staff"},
     ),
+    "change a lead": (
+        lambda c, e, t: c.patch(
+            f"/api/v1/exhibitors/{e.pk}/leads/{a_lead(e, t).pk}/", {"rating": 4}, format="json"
+        ),
+        {"own staff"},
+    ),
+    "remove a lead": (
+        lambda c, e, t: c.delete(f"/api/v1/exhibitors/{e.pk}/leads/{a_lead(e, t).pk}/"),
+        {"own staff"},
+    ),
+    "change a lead in the portal": (
+        lambda c, e, t: c.post(f"/portal/{e.pk}/leads/{a_lead(e, t).pk}/", {"rating": "4"}),
+        {"own staff"},
+    ),
+    "remove a lead in the portal": (
+        lambda c, e, t: c.post(f"/portal/{e.pk}/leads/{a_lead(e, t).pk}/remove/"),
+        {"own staff"},
+    ),
 }
+
+
+def a_lead(exhibitor, ticket):
+    """The exhibitor's lead of ``ticket``, as its staff would have scanned it."""
+    staff = exhibitor.members.get().user
+    return services.capture_lead(exhibitor, ticket.code, user=staff)[0]
 
 
 @pytest.mark.parametrize("action", MATRIX)
