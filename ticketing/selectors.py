@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -55,6 +55,35 @@ def booked_sessions(order):
             bookings__status=SessionBooking.Status.BOOKED,
         )
         .distinct()
+    )
+
+
+def session_attendees(session):
+    """Who booked ``session`` or waits for a seat, for the organiser's attendee list: the
+    booked first, then the waiting list in its order, each with ``checked_in_at``, their
+    first entry at one of the session's doors (``None`` if they have not come in)."""
+    first_entry = (
+        CheckIn.objects.filter(
+            ticket=OuterRef("ticket"),
+            scan_point__session=session,
+            result=CheckIn.Result.ENTERED,
+        )
+        .order_by()
+        .values("ticket")
+        .annotate(first=Min("scanned_at"))
+        .values("first")
+    )
+    waiting_last = Case(
+        When(status=SessionBooking.Status.WAITLISTED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        SessionBooking.objects.filter(session=session)
+        .exclude(status=SessionBooking.Status.CANCELLED)
+        .select_related("ticket__ticket_type")
+        .annotate(checked_in_at=Subquery(first_entry), waiting_last=waiting_last)
+        .order_by("waiting_last", "pk")
     )
 
 
