@@ -104,3 +104,13 @@ def test_the_500_page_needs_neither_the_database_nor_the_request():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert_site_page(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_token_gets_the_sites_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "vera", "password": "x"})
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert_site_page(content)
+    assert "The form could not be sent" in content and "CSRF" not in content

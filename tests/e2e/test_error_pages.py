@@ -50,3 +50,14 @@ def test_the_404_and_500_pages(live_server, page, address, status):
     response = page.goto(f"{live_server.url}{address}")
     assert response.status == status
     assert_fits_and_accessible(page)
+
+
+def test_the_page_for_a_form_without_its_token(live_server, page):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.context.clear_cookies()  # As when the session's cookies expired meanwhile.
+    page.get_by_label("Username").fill("vera")
+    page.get_by_label("Password").fill("pw-vera-12345")
+    with page.expect_response(lambda response: response.status == 403):
+        page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="The form could not be sent").wait_for()
+    assert_fits_and_accessible(page)
