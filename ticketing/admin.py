@@ -10,10 +10,11 @@ from django.utils.translation import ngettext
 
 from events.admin import EXPO_FILTER, ExpoPartAdmin
 from events.admin_base import ScopedModelAdmin, ScopedTabularInline
-from events.models import Session
+from events.models import Expo, Session
 from expo.errors import DomainError
 
 from . import services
+from .exports import bookings_download
 from .models import (
     CheckIn,
     Order,
@@ -168,10 +169,33 @@ class BookedSessionFilter(admin.RelatedOnlyFieldListFilter):
         ]
 
 
+def download_bookings(sheet_format, description):
+    """An action that downloads the selected bookings (of one expo) in ``sheet_format``."""
+
+    def download(modeladmin, request, queryset):
+        expo_ids = list(queryset.order_by().values_list("session__expo", flat=True).distinct())
+        if len(expo_ids) != 1:
+            message = _("Choose the bookings of one expo at a time.")
+            modeladmin.message_user(request, message, messages.ERROR)
+            return None
+        return bookings_download(Expo.objects.get(pk=expo_ids[0]), queryset, sheet_format)
+
+    download.__name__ = f"download_bookings_{sheet_format}"
+    return admin.action(description=description)(download)
+
+
 @admin.register(SessionBooking)
 class SessionBookingAdmin(ScopedModelAdmin):
     list_display = ["ticket", "session", "status", "created_at"]
     list_filter = ["status", "session__expo", ("session", BookedSessionFilter)]
+    actions = [
+        download_bookings("xlsx", _("Download the selected bookings (Excel)")),
+        download_bookings(
+            "semicolon",
+            _("Download the selected bookings (CSV with semicolons, for Nordic Excel)"),
+        ),
+        download_bookings("csv", _("Download the selected bookings (CSV with commas)")),
+    ]
     search_fields = ["session__title", "ticket__holder_name"]
     list_select_related = ["ticket", "session"]
     readonly_fields = ["ticket", "session", "status", "created_at", "changed_at"]

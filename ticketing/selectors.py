@@ -60,12 +60,19 @@ def booked_sessions(order):
 
 def session_attendees(session):
     """Who booked ``session`` or waits for a seat, for the organiser's attendee list: the
-    booked first, then the waiting list in its order, each with ``checked_in_at``, their
-    first entry at one of the session's doors (``None`` if they have not come in)."""
+    booked first, then the waiting list in its order (see ``with_first_entry``)."""
+    bookings = SessionBooking.objects.filter(session=session)
+    return with_first_entry(bookings).order_by("waiting_last", "pk")
+
+
+def with_first_entry(bookings):
+    """``bookings`` less the cancelled, with their tickets and sessions, each with
+    ``checked_in_at``: the holder's first entry at one of its session's doors (``None``
+    if they have not come in), and ``waiting_last`` to order the waiting list last."""
     first_entry = (
         CheckIn.objects.filter(
             ticket=OuterRef("ticket"),
-            scan_point__session=session,
+            scan_point__session=OuterRef("session"),
             result=CheckIn.Result.ENTERED,
         )
         .order_by()
@@ -79,11 +86,9 @@ def session_attendees(session):
         output_field=IntegerField(),
     )
     return (
-        SessionBooking.objects.filter(session=session)
-        .exclude(status=SessionBooking.Status.CANCELLED)
-        .select_related("ticket__ticket_type")
+        bookings.exclude(status=SessionBooking.Status.CANCELLED)
+        .select_related("ticket__ticket_type", "session__expo")
         .annotate(checked_in_at=Subquery(first_entry), waiting_last=waiting_last)
-        .order_by("waiting_last", "pk")
     )
 
 

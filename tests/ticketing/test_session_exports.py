@@ -271,3 +271,47 @@ def test_the_attendee_list_takes_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(12):
         assert organiser_client.get(url(workshop, "xlsx")).status_code == 200
+
+
+def test_the_selected_bookings_download_with_their_sessions(back_office, a, b):
+    selected = [a.sessionbooking.pk, b.sessionbooking.pk]  # Expo B's is not theirs.
+    response = back_office.post(
+        "/admin/ticketing/sessionbooking/",
+        {"action": "download_bookings_xlsx", "_selected_action": selected},
+    )
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Session", "Starts (Europe/Stockholm)", "Name")
+    assert rows[1:] == [
+        (
+            "Session alpha",
+            dt.datetime(2026, 6, 2, 10, 0),
+            "Holder alpha",
+            "holder-alpha@example.org",
+            None,
+            "Season alpha",
+            "Booked",
+            rows[1][7],
+            None,
+        )
+    ]
+    response = back_office.post(
+        "/admin/ticketing/sessionbooking/",
+        {"action": "download_bookings_semicolon", "_selected_action": [a.sessionbooking.pk]},
+    )
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert table[1][:3] == ["Session alpha", "2026-06-02 10:00:00+02:00", "Holder alpha"]
+
+
+def test_bookings_of_two_expos_download_one_expo_at_a_time(client, django_user_model, a, b):
+    client.force_login(django_user_model.objects.create_superuser("root", password="pw-root-1"))
+    response = client.post(
+        "/admin/ticketing/sessionbooking/",
+        {
+            "action": "download_bookings_csv",
+            "_selected_action": [a.sessionbooking.pk, b.sessionbooking.pk],
+        },
+        follow=True,
+    )
+    assert "Choose the bookings of one expo at a time." in response.content.decode()
