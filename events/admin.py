@@ -14,16 +14,84 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.template.response import SimpleTemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from expo.errors import Conflict, InvalidInput
 
-from . import services
+from . import services, signals
 from .admin_base import ScopedModelAdmin, ScopedTabularInline
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
 from .selectors import fellow_organisers, organised_expos
+from .signals import Link
 from .translations import TranslationsAdminMixin, translations_form
+
+
+def organiser_links(obj, *, detail=True):
+    """The pages and exports an organiser runs for an expo or a session: the programme's
+    own, and those the other apps answer ``signals.organiser_links`` with."""
+    links = list(_programme_links(obj))
+    answers = signals.organiser_links.send(sender=type(obj), obj=obj, detail=detail)
+    for _receiver, answer in answers:
+        links.extend(answer or ())
+    return links
+
+
+def _programme_links(obj):
+    if isinstance(obj, Expo):
+        slug = obj.slug
+        yield Link(_("Home page"), reverse("events:expo", args=[slug]), short=_("Home page"))
+        yield Link(_("Programme"), reverse("events:programme", args=[slug]))
+        ics = reverse("events:schedule-ics", args=[slug])
+        yield Link(_("Programme for calendars (schedule.ics)"), ics)
+        json = reverse("events:schedule-json", args=[slug])
+        yield Link(_("Programme as data (schedule.json)"), json)
+        sessions = reverse("admin:events_session_changelist")
+        yield Link(_("Sessions and their attendee lists"), f"{sessions}?expo__id__exact={obj.pk}")
+    elif isinstance(obj, Session):
+        slug = obj.expo.slug
+        yield Link(_("Public page"), reverse("events:session", args=[slug, obj.pk]))
+        ics = reverse("events:schedule-ics", args=[slug])
+        yield Link(_("For calendars (.ics)"), f"{ics}?session={obj.pk}")
+
+
+def links_list(links):
+    """Links as a list for an object's admin page."""
+    items = format_html_join(
+        "", '<li><a href="{}">{}</a></li>', ((link.url, link.label) for link in links)
+    )
+    return format_html("<ul>{}</ul>", items)
+
+
+def links_column(links):
+    """The links that have a short label, side by side for a list's column."""
+    shown = [(link.url, link.short) for link in links if link.short]
+    return format_html_join(" · ", '<a href="{}">{}</a>', shown) if shown else "–"
+
+
+class OrganiserLinksMixin:
+    """Puts an object's pages and exports (``organiser_links``) on its admin page and, as
+    the column ``pages``, in its list."""
+
+    links_fieldset = (_("Pages and exports"), {"fields": ("organiser_pages",)})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        return [*fieldsets, self.links_fieldset] if obj is not None else fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "organiser_pages") if obj is not None else readonly
+
+    @admin.display(description=_("pages and exports"))
+    def organiser_pages(self, obj):
+        return links_list(organiser_links(obj))
+
+    @admin.display(description=_("pages"))
+    def pages(self, obj):
+        return links_column(organiser_links(obj, detail=False))
 
 
 class ExpoPartAdmin(ScopedModelAdmin):
@@ -59,9 +127,9 @@ class OpeningDayInline(ScopedTabularInline):
 
 
 @admin.register(Expo)
-class ExpoAdmin(TranslationsAdminMixin, ScopedModelAdmin):
+class ExpoAdmin(OrganiserLinksMixin, TranslationsAdminMixin, ScopedModelAdmin):
     form = translations_form(Expo)
-    list_display = ("name", "slug", "start_date", "end_date", "time_zone")
+    list_display = ("name", "slug", "start_date", "end_date", "time_zone", "pages")
     search_fields = ("name", "slug")
     list_filter = ("time_zone",)
     ordering = ("-start_date", "name")
@@ -244,7 +312,7 @@ class SessionAdminForm(translations_form(Session)):
 
 
 @admin.register(Session)
-class SessionAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+class SessionAdmin(OrganiserLinksMixin, TranslationsAdminMixin, ExpoPartAdmin):
     form = SessionAdminForm
     list_display = (
         "title",
@@ -255,6 +323,7 @@ class SessionAdmin(TranslationsAdminMixin, ExpoPartAdmin):
         "local_end",
         "track",
         "conference",
+        "pages",
     )
     list_filter = (
         EXPO_FILTER,

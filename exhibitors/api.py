@@ -1,6 +1,5 @@
 """The exhibitors part of the v1 API: exhibitors, booths, staff and leads."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from expo.scoping import expo_or_404
 from expo.validation import query_day
 
 from . import selectors, services
-from .csv_export import leads_csv
+from .csv_export import leads_download
 from .models import Booth, Exhibitor, Lead, Member
 from .permissions import MayManageOrReadOnly, is_staff_of
 from .serializers import (
@@ -294,8 +293,4 @@ class LeadsCsvView(ExhibitorScopedView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, summary="Leads as CSV")
     def get(self, request, pk):
-        response = HttpResponse(
-            leads_csv(selectors.leads(self.exhibitor)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="leads-{self.exhibitor.pk}.csv"'
-        return response
+        return leads_download(self.exhibitor, selectors.leads(self.exhibitor), "csv")

@@ -21,3 +21,11 @@ class ExhibitorsConfig(AppConfig):
         )
 
         extensions.exhibitors_who_scanned = selectors.exhibitors_who_scanned
+
+        from events.signals import organiser_links
+
+        from . import receivers
+
+        organiser_links.connect(
+            receivers.organiser_links, dispatch_uid="exhibitors-organiser-links"
+        )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -21,7 +21,7 @@ from expo.errors import Conflict, InvalidInput
 from expo.scoping import expo_of, expo_or_404
 
 from . import selectors, services
-from .csv_export import leads_csv
+from .csv_export import leads_download
 from .forms import DirectoryFilterForm, LeadForm, LeadScanForm, MemberForm, ProfileForm
 from .models import BoothDay, Exhibitor, Lead, Member
 from .permissions import is_staff_of, may_manage
@@ -225,13 +225,14 @@ def _leads_page(request, exhibitor):
 
 @login_required
 @expo_of(Exhibitor, "pk")
-def export_leads(request, pk):
-    exhibitor = _staffed(request, pk)
-    response = HttpResponse(
-        leads_csv(selectors.leads(exhibitor)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="leads-{exhibitor.pk}.csv"'
-    return response
+def export_leads(request, pk, sheet_format):
+    """The stand's leads to download as CSV, semicolon-separated CSV or an Excel workbook
+    (``urls.py`` names the format). To anyone but the stand's staff it is a 404, as for a
+    stand that does not exist."""
+    exhibitor = get_object_or_404(Exhibitor.objects.select_related("expo"), pk=pk)
+    if not is_staff_of(request.user, exhibitor):
+        raise Http404
+    return leads_download(exhibitor, selectors.leads(exhibitor), sheet_format)
 
 
 def directory(request, expo_slug):

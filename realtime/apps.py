@@ -14,3 +14,9 @@ class RealtimeConfig(AppConfig):
         signals.attendance_changed.connect(
             broadcast.attendance_changed, dispatch_uid="realtime-broadcast"
         )
+
+        from events.signals import organiser_links
+
+        from . import receivers
+
+        organiser_links.connect(receivers.organiser_links, dispatch_uid="realtime-organiser-links")

@@ -3,14 +3,18 @@ see their own expos only) and writes through ``services``: ticket types, day lim
 scan points are saved by their services, tickets cancelled by ``cancel_ticket``."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.admin import EXPO_FILTER, ExpoPartAdmin
 from events.admin_base import ScopedModelAdmin, ScopedTabularInline
+from events.models import Expo, Session
 from expo.errors import DomainError
 
 from . import services
+from .exports import bookings_download
 from .models import (
     CheckIn,
     Order,
@@ -149,10 +153,49 @@ class TicketAdmin(ScopedModelAdmin):
         return False  # Cancelled instead (the action above), which gives its places back.
 
 
+class BookedSessionFilter(admin.RelatedOnlyFieldListFilter):
+    """The sessions that the listed bookings (the organiser's expos') are for, by title
+    and start on the expo's clock, so that a workshop held twice shows twice."""
+
+    def field_choices(self, field, request, model_admin):
+        booked = model_admin.get_queryset(request).values("session_id")
+        sessions = Session.objects.filter(pk__in=booked).select_related("expo")
+        return [
+            (
+                session.pk,
+                f"{session.title} ({session.start.astimezone(session.expo.tz):%Y-%m-%d %H:%M})",
+            )
+            for session in sessions.order_by("start", "title")
+        ]
+
+
+def download_bookings(sheet_format, description):
+    """An action that downloads the selected bookings (of one expo) in ``sheet_format``."""
+
+    def download(modeladmin, request, queryset):
+        expo_ids = list(queryset.order_by().values_list("session__expo", flat=True).distinct())
+        if len(expo_ids) != 1:
+            message = _("Choose the bookings of one expo at a time.")
+            modeladmin.message_user(request, message, messages.ERROR)
+            return None
+        return bookings_download(Expo.objects.get(pk=expo_ids[0]), queryset, sheet_format)
+
+    download.__name__ = f"download_bookings_{sheet_format}"
+    return admin.action(description=description)(download)
+
+
 @admin.register(SessionBooking)
 class SessionBookingAdmin(ScopedModelAdmin):
     list_display = ["ticket", "session", "status", "created_at"]
-    list_filter = ["status", "session__expo"]
+    list_filter = ["status", "session__expo", ("session", BookedSessionFilter)]
+    actions = [
+        download_bookings("xlsx", _("Download the selected bookings (Excel)")),
+        download_bookings(
+            "semicolon",
+            _("Download the selected bookings (CSV with semicolons, for Nordic Excel)"),
+        ),
+        download_bookings("csv", _("Download the selected bookings (CSV with commas)")),
+    ]
     search_fields = ["session__title", "ticket__holder_name"]
     list_select_related = ["ticket", "session"]
     readonly_fields = ["ticket", "session", "status", "created_at", "changed_at"]
@@ -166,11 +209,20 @@ class SessionBookingAdmin(ScopedModelAdmin):
 
 @admin.register(ScanPoint)
 class ScanPointAdmin(ExpoPartAdmin):
-    list_display = ["name", "expo", "kind", "hall", "session", "direction"]
+    list_display = ["name", "expo", "kind", "hall", "session", "direction", "scanner_page"]
     list_filter = [EXPO_FILTER, "kind", "direction"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["session"]
+    list_select_related = ["expo", "hall", "session"]
+    readonly_fields = ["scanner_page"]
+
+    @admin.display(description=_("scanner page"))
+    def scanner_page(self, scan_point):
+        if scan_point.pk is None:
+            return "–"
+        url = reverse("ticketing:scanner", args=[scan_point.expo.slug, scan_point.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Open the scanner"))
 
     def save_model(self, request, obj, form, change):
         services.save_scan_point(obj)

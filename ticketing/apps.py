@@ -16,3 +16,9 @@ class TicketingConfig(AppConfig):
 
         extensions.seats_left = selectors.seats_left
         extensions.hall_crowding = selectors.hall_crowding
+
+        from events.signals import organiser_links
+
+        from . import receivers
+
+        organiser_links.connect(receivers.organiser_links, dispatch_uid="ticketing-organiser-links")

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -55,6 +55,40 @@ def booked_sessions(order):
             bookings__status=SessionBooking.Status.BOOKED,
         )
         .distinct()
+    )
+
+
+def session_attendees(session):
+    """Who booked ``session`` or waits for a seat, for the organiser's attendee list: the
+    booked first, then the waiting list in its order (see ``with_first_entry``)."""
+    bookings = SessionBooking.objects.filter(session=session)
+    return with_first_entry(bookings).order_by("waiting_last", "pk")
+
+
+def with_first_entry(bookings):
+    """``bookings`` less the cancelled, with their tickets and sessions, each with
+    ``checked_in_at``: the holder's first entry at one of its session's doors (``None``
+    if they have not come in), and ``waiting_last`` to order the waiting list last."""
+    first_entry = (
+        CheckIn.objects.filter(
+            ticket=OuterRef("ticket"),
+            scan_point__session=OuterRef("session"),
+            result=CheckIn.Result.ENTERED,
+        )
+        .order_by()
+        .values("ticket")
+        .annotate(first=Min("scanned_at"))
+        .values("first")
+    )
+    waiting_last = Case(
+        When(status=SessionBooking.Status.WAITLISTED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        bookings.exclude(status=SessionBooking.Status.CANCELLED)
+        .select_related("ticket__ticket_type", "session__expo")
+        .annotate(checked_in_at=Subquery(first_entry), waiting_last=waiting_last)
     )
 
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "ticketing"
 
 mine = "expos/<slug:expo_slug>/my-tickets/<str:secret>/"
+attendees = "expos/<slug:expo_slug>/sessions/<int:session_id>/attendees"
 
 urlpatterns = [
     path("scan/<slug:expo_slug>/<slug:scan_point_slug>/", views.scanner, name="scanner"),
@@ -23,5 +24,19 @@ urlpatterns = [
         f"{mine}bookings/<int:booking_id>/cancel/",
         views.cancel_booking,
         name="cancel-booking",
+    ),
+    # A session's attendee list for its organisers.
+    path(f"{attendees}.csv", views.session_attendees, {"sheet_format": "csv"}, name="attendees"),
+    path(
+        f"{attendees}-semicolon.csv",
+        views.session_attendees,
+        {"sheet_format": "semicolon"},
+        name="attendees-semicolon",
+    ),
+    path(
+        f"{attendees}.xlsx",
+        views.session_attendees,
+        {"sheet_format": "xlsx"},
+        name="attendees-xlsx",
     ),
 ]

@@ -2,8 +2,9 @@
 secret link in the confirmation e-mail."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from expo.errors import Conflict, InvalidInput
 from expo.scoping import expo_or_404
 
 from . import admission, badges, extensions, selectors, services
+from .exports import attendees_download
 from .forms import MOST_ATTENDEE_ROWS, AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
 from .models import CheckIn, Order, ScanPoint, SessionBooking
 from .qr import qr_svg
@@ -411,3 +413,14 @@ def sheets_response(tickets, *, layout="a4x4", filename="badges.pdf"):
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def session_attendees(request, expo_slug, session_id, sheet_format):
+    """A session's attendee list for the expo's organisers, in ``sheet_format`` (named by
+    ``urls.py``). To anyone else, and for another expo's session, it is a 404."""
+    expo = expo_or_404(request)
+    if not is_organiser(request.user, expo):
+        raise Http404
+    session = get_object_or_404(Session.objects.select_related("expo"), expo=expo, pk=session_id)
+    return attendees_download(session, sheet_format)

@@ -1,0 +1,22 @@
+"""Signals ``events`` sends to the apps built on it, which it does not import."""
+
+from typing import NamedTuple
+
+from django.dispatch import Signal
+
+
+class Link(NamedTuple):
+    """A page or an export an organiser runs. ``short`` is the label in a list's column;
+    a link without one shows on the object's own admin page only."""
+
+    label: str
+    url: str
+    short: str | None = None
+
+
+#: Sent by the back office with ``sender`` the model (``Expo`` or ``Session``), ``obj`` the
+#: expo or session it shows and ``detail``: true for the object's own page, false for a
+#: row of a list, where a receiver leaves out what needs a query. Each receiver returns a
+#: list of ``Link``: its app's pages and exports for that object (the live page, a
+#: session's attendee lists, …).
+organiser_links = Signal()
