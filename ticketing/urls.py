@@ -24,4 +24,20 @@ urlpatterns = [
         views.cancel_booking,
         name="cancel-booking",
     ),
+    # The programme's session page books with the tickets this browser holds.
+    path(
+        "expos/<slug:expo_slug>/sessions/<int:session_id>/book/",
+        views.book_from_session,
+        name="book-from-session",
+    ),
+    path(
+        "expos/<slug:expo_slug>/sessions/<int:session_id>/cancel-booking/",
+        views.cancel_from_session,
+        name="cancel-from-session",
+    ),
+    path(
+        "expos/<slug:expo_slug>/sessions/<int:session_id>/forget-tickets/",
+        views.forget_tickets,
+        name="forget-tickets",
+    ),
 ]
