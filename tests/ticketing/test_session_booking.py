@@ -9,8 +9,10 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
+from django_scopes import scopes_disabled
 
-from events.models import Conference, Hall
+from events.models import Conference, Expo, Hall, Room
 from tests.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import SessionBooking, TicketType
@@ -375,3 +377,31 @@ def test_my_tickets_links_each_bookable_session_and_its_day(client, visitor, wor
     page = text(client.get(my_tickets(visitor.order)))
     assert f'href="{session_page(workshop)}"' in page
     assert f'href="/expos/future/programme/?day={future_day.isoformat()}"' in page
+
+
+@pytest.mark.scoped
+def test_the_session_page_books_inside_the_expos_scope(client, db):
+    """Requests run in their expo's scope, as in production: every query of the block
+    and its doors stays inside it."""
+    with scopes_disabled():
+        expo = Expo.objects.create(
+            slug="scoped",
+            name="Scoped Expo",
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() + dt.timedelta(days=3),
+        )
+        hall = Hall.objects.create(expo=expo, slug="h", name="Hall", capacity=100)
+        room = Room.objects.create(expo=expo, hall=hall, slug="r", name="Room", capacity=10)
+        workshop = add_session(expo, room, expo.end_date, 10, title="Bikupa")
+        season = TicketType.objects.create(expo=expo, slug="s", name="Season", kind="season")
+        visitor = services.register(expo, season, [attendee()]).tickets.get()
+        order = visitor.order
+    client.get(my_tickets(order))
+    assert "Book a seat" in text(client.get(session_page(workshop)))
+    assert "You have a seat" in statuses(book_here(client, workshop, visitor))
+    with scopes_disabled():
+        booking = visitor.bookings.get()
+    assert "is cancelled" in statuses(cancel_here(client, workshop, booking))
+    with scopes_disabled():
+        booking.refresh_from_db()
+    assert booking.status == "cancelled"
