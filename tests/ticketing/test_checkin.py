@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from events.models import Conference, Hall
 from expo.errors import Conflict, InvalidInput
 from tests.conftest import add_session, at_once, attendee
-from ticketing import lookups, services, signals
+from ticketing import lookups, selectors, services, signals
 from ticketing.models import CheckIn, Occupancy, ScannerDevice, ScanPoint, TicketType
 
 R = CheckIn.Result
@@ -609,3 +609,25 @@ def test_many_leaving_at_once_empty_every_hall_and_session(
     counters = dict(Occupancy.objects.values_list("place", "inside"))
     assert counters == {"expo": 0, f"hall:{hall.pk}": 0, f"session:{session.pk}": 0}
     assert services.recount_attendance() == []
+
+
+def test_the_live_attendance_sees_the_hall_empty_after_a_gate_exit(
+    ticket, gate, hall_door, future_expo, django_capture_on_commit_callbacks
+):
+    scan(ticket, gate)
+    scan(ticket, hall_door)
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs)
+
+    signals.attendance_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            scan(ticket, gate, "out")
+    finally:
+        signals.attendance_changed.disconnect(listener)
+    assert [(sent["scan_point_id"], sent["result"]) for sent in received] == [(gate.pk, R.EXITED)]
+    snapshot = selectors.attendance(future_expo)
+    assert snapshot["on_site"] == 0
+    assert [hall["occupancy"] for hall in snapshot["halls"]] == [0]
