@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from expo.scoping import expo_or_404
 
@@ -113,8 +114,12 @@ def _grid(sessions):
 def session_detail(request, expo_slug, session_id):
     expo = expo_or_404(request)
     [session] = _with_seats_left([get_object_or_404(selectors.programme(expo), pk=session_id)])
-    context = {"expo": expo, "session": session}
-    return render(request, "events/session.html", context)
+    booking = extensions.session_booking(request, session) if extensions.session_booking else None
+    context = {"expo": expo, "session": session, "booking": booking}
+    response = render(request, "events/session.html", context)
+    if booking:  # the visitor's own tickets, by name: for this browser only
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def conference_detail(request, expo_slug, conference_slug):

@@ -3,7 +3,10 @@ session booking and check-in."""
 
 import datetime as dt
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from events.translations import translated
 
 from . import lookups
 from .models import TicketType
@@ -69,11 +72,13 @@ def session_refusal(ticket, session, open_days):
     ticket_type = ticket.ticket_type
     day = session.expo.local_day(session.start)
     if day not in ticket_days(ticket, open_days):
-        return "not_valid_today", _("This ticket is not valid on %(day)s.") % {"day": day}
+        return "not_valid_today", _("This ticket is not valid on %(day)s.") % {
+            "day": date_format(day, "l j F Y")
+        }
     if session.conference_id and not admits_conference(ticket_type, session.conference):
         return "not_valid_here", _(
             "This session belongs to %(conference)s; it needs a ticket to that conference."
-        ) % {"conference": session.conference.name}
+        ) % {"conference": translated(session.conference, "name")}
     if not admits_hall(ticket_type, session.room.hall_id):
         return "not_valid_here", _("This ticket does not admit you to %(hall)s.") % {
             "hall": session.room.hall.name

@@ -12,10 +12,12 @@ class TicketingConfig(AppConfig):
         from . import (
             schema,  # noqa: F401  (registers the schema extension)
             selectors,
+            views,
         )
 
         extensions.seats_left = selectors.seats_left
         extensions.hall_crowding = selectors.hall_crowding
+        extensions.session_booking = views.session_booking_panel
 
         from events.signals import organiser_links
 

@@ -260,3 +260,12 @@ def bookable_sessions(ticket):
     return programme.sessions_by_day(
         expo, [session for session in sessions if expo.local_day(session.start) in wanted]
     )
+
+
+def valid_tickets_of(orders):
+    """The valid tickets of ``orders``, with what admission asks of their types."""
+    return (
+        Ticket.objects.filter(order__in=orders, status=Ticket.Status.VALID)
+        .select_related("ticket_type__conference", "expo")
+        .order_by("pk")
+    )

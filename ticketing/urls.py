@@ -39,4 +39,20 @@ urlpatterns = [
         {"sheet_format": "xlsx"},
         name="attendees-xlsx",
     ),
+    # The programme's session page books with the tickets this browser holds.
+    path(
+        "expos/<slug:expo_slug>/sessions/<int:session_id>/book/",
+        views.book_from_session,
+        name="book-from-session",
+    ),
+    path(
+        "expos/<slug:expo_slug>/sessions/<int:session_id>/cancel-booking/",
+        views.cancel_from_session,
+        name="cancel-from-session",
+    ),
+    path(
+        "expos/<slug:expo_slug>/sessions/<int:session_id>/forget-tickets/",
+        views.forget_tickets,
+        name="forget-tickets",
+    ),
 ]

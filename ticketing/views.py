@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -14,14 +16,15 @@ from django.views.decorators.http import require_POST
 from events import exports
 from events.models import Session
 from events.permissions import is_organiser
+from events.translations import translated
 from expo import throttling
 from expo.errors import Conflict, InvalidInput
 from expo.scoping import expo_or_404
 
-from . import admission, badges, extensions, selectors, services
+from . import admission, badges, extensions, remembered, selectors, services
 from .exports import attendees_download
 from .forms import MOST_ATTENDEE_ROWS, AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
-from .models import CheckIn, Order, ScanPoint, SessionBooking
+from .models import CheckIn, Order, ScanPoint, SessionBooking, Ticket
 from .qr import qr_svg
 
 
@@ -239,6 +242,12 @@ def my_tickets(request, expo_slug, secret):
                 else [],
             }
         )
+    # The programme's session pages offer this browser's tickets a seat from now on; an
+    # order with no valid ticket left (all cancelled, or erased) has nothing to book.
+    if any(entry["ticket"].is_valid for entry in tickets):
+        remembered.remember(request, order)
+    else:
+        remembered.forget(request, order.expo, order)
     context = {"order": order, "expo": order.expo, "tickets": tickets}
     return _private(render(request, "ticketing/my_tickets.html", context))
 
@@ -267,21 +276,7 @@ def book(request, expo_slug, secret, ticket_id, session_id):
     order = _order(expo_slug, secret)
     ticket = get_object_or_404(order.tickets, pk=ticket_id)
     session = get_object_or_404(Session, pk=session_id, expo=order.expo)
-    try:
-        booking = services.book_session(ticket, session)
-    except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        if booking.status == SessionBooking.Status.BOOKED:
-            messages.success(
-                request, _("You have a seat in “%(title)s”.") % {"title": session.title}
-            )
-        else:
-            messages.info(
-                request,
-                _("“%(title)s” is full; you are number %(position)d on the waiting list.")
-                % {"title": session.title, "position": services.waitlist_position(booking)},
-            )
+    _book(request, ticket, session)
     return _back_to_order(expo_slug, secret)
 
 
@@ -291,16 +286,165 @@ def cancel_booking(request, expo_slug, secret, booking_id):
     booking = get_object_or_404(
         SessionBooking.objects.select_related("session"), pk=booking_id, ticket__order=order
     )
+    _cancel_booking(request, booking)
+    return _back_to_order(expo_slug, secret)
+
+
+def _book(request, ticket, session):
+    """Book through the service and tell the visitor what came of it: a seat, a place on
+    the waiting list, or why not (every ``Conflict`` of ``book_session``)."""
+    title = translated(session, "title")
+    try:
+        booking = services.book_session(ticket, session)
+    except Conflict as error:
+        messages.error(
+            request,
+            _("“%(title)s” is not booked: %(reason)s") % {"title": title, "reason": error.message},
+        )
+        return
+    if booking.status == SessionBooking.Status.BOOKED:
+        messages.success(request, _("You have a seat in “%(title)s”.") % {"title": title})
+    else:
+        messages.info(
+            request,
+            _("“%(title)s” is full; you are number %(position)d on the waiting list.")
+            % {"title": title, "position": services.waitlist_position(booking)},
+        )
+
+
+def _cancel_booking(request, booking):
+    title = translated(booking.session, "title")
+    was_waiting = booking.status == SessionBooking.Status.WAITLISTED
     try:
         services.cancel_booking(booking)
     except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Your booking of “%(title)s” is cancelled.") % {"title": booking.session.title},
+        messages.error(
+            request, _("“%(title)s”: %(reason)s") % {"title": title, "reason": error.message}
         )
-    return _back_to_order(expo_slug, secret)
+        return
+    if was_waiting:
+        messages.success(
+            request, _("You have left the waiting list of “%(title)s”.") % {"title": title}
+        )
+    else:
+        messages.success(request, _("Your booking of “%(title)s” is cancelled.") % {"title": title})
+
+
+# Booking from the programme's session page, with the tickets this browser holds
+
+
+def session_booking_panel(request, session):
+    """The session page's booking block, as HTML: each valid ticket of the orders this
+    browser has opened (``remembered``) that is valid on the session's day, with a button
+    to book it a seat, join the waiting list, or give either up. ``None`` when the session
+    is not booked in advance or the browser holds no valid ticket of its expo, and the page
+    then says how to book. Registered in ``events.extensions`` at start-up."""
+    if session.capacity is None:
+        return None
+    expo = session.expo
+    orders = remembered.orders(request, expo)
+    if not orders:
+        return None
+    held = list(selectors.valid_tickets_of(orders))
+    if not held:  # all cancelled, or erased
+        return None
+    day = expo.local_day(session.start)
+    open_days = admission.open_days(expo)
+    tickets = [ticket for ticket in held if day in admission.ticket_days(ticket, open_days)]
+    bookings = {
+        booking.ticket_id: booking
+        for booking in SessionBooking.objects.filter(session=session, ticket__in=tickets).exclude(
+            status=SessionBooking.Status.CANCELLED
+        )
+    }
+    entries = []
+    for ticket in tickets:
+        booking = bookings.get(ticket.pk)
+        refusal = None if booking else admission.session_refusal(ticket, session, open_days)
+        entries.append(
+            {
+                "ticket": ticket,
+                "booking": booking,
+                "position": services.waitlist_position(booking) if booking else None,
+                "refusal": refusal[1] if refusal else None,
+            }
+        )
+    context = {
+        "expo": expo,
+        "session": session,
+        "day": day,
+        "entries": entries,
+        "seats_left": selectors.seats_left([session])[session.pk],
+        "over": session.end <= timezone.now(),
+    }
+    return render_to_string("ticketing/_session_booking.html", context, request=request)
+
+
+def _back_to_session(session):
+    return redirect("events:session", expo_slug=session.expo.slug, session_id=session.pk)
+
+
+def _held(request, expo, rows, order_field, posted):
+    """The row of ``rows`` whose id was posted, if it belongs to an order this browser
+    holds (through ``order_field``); ``None`` when the id is not a number, is another
+    order's, or its order was forgotten in the meantime."""
+    if not (posted.isascii() and posted.isdigit() and len(posted) < 19):
+        return None
+    orders = remembered.orders(request, expo)
+    return rows.filter(pk=int(posted), **{f"{order_field}__in": orders}).first()
+
+
+def _not_held(request):
+    messages.error(
+        request,
+        _(
+            "This browser no longer holds that ticket. Open your tickets page from the link "
+            "in your confirmation e-mail, then come back to this session."
+        ),
+    )
+
+
+def _programme_session(expo, session_id):
+    return get_object_or_404(Session.objects.select_related("expo"), pk=session_id, expo=expo)
+
+
+@require_POST
+def book_from_session(request, expo_slug, session_id):
+    expo = expo_or_404(request)
+    session = _programme_session(expo, session_id)
+    ticket = _held(request, expo, Ticket.objects.all(), "order", request.POST.get("ticket", ""))
+    if ticket is None:
+        _not_held(request)
+    else:
+        _book(request, ticket, session)
+    return _back_to_session(session)
+
+
+@require_POST
+def cancel_from_session(request, expo_slug, session_id):
+    expo = expo_or_404(request)
+    session = _programme_session(expo, session_id)
+    bookings = SessionBooking.objects.filter(session=session)
+    booking = _held(request, expo, bookings, "ticket__order", request.POST.get("booking", ""))
+    if booking is None:
+        _not_held(request)
+    else:
+        booking.session = session
+        _cancel_booking(request, booking)
+    return _back_to_session(session)
+
+
+@require_POST
+def forget_tickets(request, expo_slug, session_id):
+    """On a shared computer: this browser forgets the visitor's orders of the expo."""
+    expo = expo_or_404(request)
+    session = _programme_session(expo, session_id)
+    remembered.forget(request, expo)
+    messages.success(
+        request,
+        _("This browser no longer holds your tickets. Your private link still opens them."),
+    )
+    return _back_to_session(session)
 
 
 def cancel_ticket(request, expo_slug, secret, ticket_id):

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from events.models import Conference, Hall
 from expo.errors import Conflict, InvalidInput
 from tests.conftest import add_session, at_once, attendee
-from ticketing import lookups, services, signals
+from ticketing import lookups, selectors, services, signals
 from ticketing.models import CheckIn, Occupancy, ScannerDevice, ScanPoint, TicketType
 
 R = CheckIn.Result
@@ -466,3 +466,168 @@ def test_retries_of_one_scan_at_once_count_it_once(future_expo, future_season, d
         (CheckIn.objects.get().pk, R.ENTERED)
     }
     assert Occupancy.objects.get(place="expo").inside == 1
+
+
+# Leaving the expo leaves every place inside it
+
+
+@pytest.fixture
+def session_door(future_expo, workshop_room, today):
+    session = add_session(future_expo, workshop_room, today, 20, capacity=5)
+    return ScanPoint.objects.create(
+        expo=future_expo, slug="s", name="Door", kind="session", session=session
+    )
+
+
+def inside(place):
+    return Occupancy.objects.get(place=place).inside
+
+
+def test_leaving_through_a_gate_leaves_the_halls_and_sessions_too(
+    holders, gate, hall_door, hall, session_door
+):
+    visitor, stays = holders[:2]
+    for ticket in (visitor, stays):
+        assert [scan(ticket, gate), scan(ticket, hall_door)] == [R.ENTERED, R.ENTERED]
+    assert scan(visitor, session_door) == R.ENTERED
+    assert scan(visitor, gate, "out") == R.EXITED
+    hall_place, session_place = f"hall:{hall.pk}", f"session:{session_door.session_id}"
+    assert (inside("expo"), inside(hall_place), inside(session_place)) == (1, 1, 0)
+    assert Occupancy.objects.get(place=hall_place).entries == 2  # entries stay counted
+    assert scan(visitor, hall_door, "out") == R.NOT_INSIDE
+    assert services.recount_attendance() == []
+    # Back in the next moment: the hall lets them in again, and counts them once.
+    assert [scan(visitor, gate), scan(visitor, hall_door)] == [R.ENTERED, R.ENTERED]
+    assert inside(hall_place) == 2
+    assert services.recount_attendance() == []
+
+
+def test_a_gate_scan_out_of_someone_not_inside_the_expo_leaves_their_hall_alone(
+    ticket, gate, hall_door, hall
+):
+    assert scan(ticket, hall_door) == R.ENTERED  # in the hall without passing a gate
+    assert scan(ticket, gate, "out") == R.NOT_INSIDE
+    assert inside(f"hall:{hall.pk}") == 1
+    assert services.recount_attendance() == []
+
+
+def test_a_cancelled_ticket_scanned_out_at_a_gate_leaves_its_hall(ticket, gate, hall_door, hall):
+    scan(ticket, gate)
+    scan(ticket, hall_door)
+    services.cancel_ticket(ticket)
+    assert scan(ticket, gate, "out") == R.EXITED
+    assert (inside("expo"), inside(f"hall:{hall.pk}")) == (0, 0)
+    assert services.recount_attendance() == []
+
+
+def test_a_hall_left_through_a_gate_frees_its_place(holders, gate, hall_door, hall):
+    for ticket in holders[:2]:
+        scan(ticket, gate)
+        scan(ticket, hall_door)
+    scan(holders[2], gate)
+    assert scan(holders[2], hall_door) == R.HALL_FULL
+    scan(holders[0], gate, "out")
+    assert scan(holders[2], hall_door) == R.ENTERED
+
+
+def test_a_repeated_gate_exit_leaves_the_hall_once(ticket, gate, hall_door, hall, device):
+    scan(ticket, gate)
+    scan(ticket, hall_door)
+    for _ in range(2):
+        answer = services.check_in(ticket.code, gate, "out", device=device, nonce="out-1")
+        assert answer.check_in.result == R.EXITED
+    assert (inside("expo"), inside(f"hall:{hall.pk}")) == (0, 0)
+    assert services.recount_attendance() == []
+
+
+def test_leaving_the_halls_costs_a_statement_per_place_left_and_none_otherwise(
+    holders, gate, hall_door
+):
+    for ticket in holders[:3]:
+        scan(ticket, gate)
+    scan(holders[2], gate, "out")  # lookups and counters made
+    scan(holders[1], hall_door)
+    with CaptureQueriesContext(connection) as in_no_hall:
+        assert scan(holders[0], gate, "out") == R.EXITED
+    with CaptureQueriesContext(connection) as in_a_hall:
+        assert scan(holders[1], gate, "out") == R.EXITED
+    # Begin; lock the ticket; leave (one compare-and-set for every place); insert the
+    # check-in; move the gate's counters; commit: as many as before halls were left. Each
+    # hall or session left moves its counters in one statement more.
+    assert len(in_no_hall) == 6
+    assert len(in_a_hall) == len(in_no_hall) + 1
+
+
+def test_recount_counts_the_halls_left_through_a_gate(holders, gate, hall_door, hall):
+    for ticket in holders[:2]:
+        scan(ticket, gate)
+        scan(ticket, hall_door)
+    scan(holders[0], gate, "out")
+    hall_place = f"hall:{hall.pk}"
+    Occupancy.objects.filter(place=hall_place).update(inside=2)  # as counted before the fix
+    [difference] = services.recount_attendance(fix=True)
+    assert difference[1:] == (hall_place, difference[2], (2, 2), (1, 2))
+    assert inside(hall_place) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_leaving_at_once_empty_every_hall_and_session(
+    future_expo, future_season, hall, workshop_room, today
+):
+    """Visitors in a hall and a session leave through several gates at once, some of
+    them scanning out of the hall at the same instant: no counter drifts or goes below
+    zero, and the recount agrees."""
+    hall.capacity = 100
+    hall.save()
+    session = add_session(future_expo, workshop_room, today, 20, capacity=30)
+    hall_door = ScanPoint.objects.create(
+        expo=future_expo, slug="hd", name="Hall door", kind="hall", hall=hall
+    )
+    session_door = ScanPoint.objects.create(
+        expo=future_expo, slug="sd", name="Session door", kind="session", session=session
+    )
+    gates = [
+        ScanPoint.objects.create(expo=future_expo, slug=f"g{n}", name=f"Gate {n}", kind="gate")
+        for n in range(3)
+    ]
+    tickets = [
+        services.register(
+            future_expo, future_season, [attendee(f"V {n}", f"v{n}@example.org")]
+        ).tickets.get()
+        for n in range(12)
+    ]
+    for ticket in tickets:
+        scan(ticket, gates[0])
+        scan(ticket, hall_door)
+        scan(ticket, session_door)
+    scans = [(ticket, gates[n % 3]) for n, ticket in enumerate(tickets)]
+    scans += [(ticket, hall_door) for ticket in tickets[::2]]
+    scans += [(ticket, session_door) for ticket in tickets[1::3]]
+    outcomes = at_once(lambda pair: scan(pair[0], pair[1], "out"), scans)
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert outcomes.count(R.EXITED) >= len(tickets)
+    counters = dict(Occupancy.objects.values_list("place", "inside"))
+    assert counters == {"expo": 0, f"hall:{hall.pk}": 0, f"session:{session.pk}": 0}
+    assert services.recount_attendance() == []
+
+
+def test_the_live_attendance_sees_the_hall_empty_after_a_gate_exit(
+    ticket, gate, hall_door, future_expo, django_capture_on_commit_callbacks
+):
+    scan(ticket, gate)
+    scan(ticket, hall_door)
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs)
+
+    signals.attendance_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            scan(ticket, gate, "out")
+    finally:
+        signals.attendance_changed.disconnect(listener)
+    assert [(sent["scan_point_id"], sent["result"]) for sent in received] == [(gate.pk, R.EXITED)]
+    snapshot = selectors.attendance(future_expo)
+    assert snapshot["on_site"] == 0
+    assert [hall["occupancy"] for hall in snapshot["halls"]] == [0]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Session
+from events.translations import translated
 from expo.errors import Conflict
 
 from .. import admission, emails
@@ -43,7 +44,8 @@ def book_session(ticket, session):
         )
         if clash is not None:
             raise Conflict(
-                _("You have booked “%(title)s” at the same time.") % {"title": clash.session.title},
+                _("You have booked “%(title)s” at the same time.")
+                % {"title": translated(clash.session, "title")},
                 code="overlapping_booking",
                 booking=clash.pk,
             )

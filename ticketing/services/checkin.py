@@ -58,15 +58,17 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
     try:
         with transaction.atomic():
             ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
+            counters, left = None, []
             if ticket is None:
-                result, counters = CheckIn.Result.INVALID_CODE, None
+                result = CheckIn.Result.INVALID_CODE
             elif not ticket.is_valid:
-                result, counters = _scan_cancelled(ticket, place, direction, day), None
+                result, left = _scan_cancelled(ticket, place, direction, day)
             else:
                 refusal = _refusal(ticket, scan_point, day)
-                result, counters = (
-                    (refusal, None) if refusal else _pass(ticket, scan_point, place, direction, day)
-                )
+                if refusal:
+                    result = refusal
+                else:
+                    result, counters, left = _pass(ticket, scan_point, place, direction, day)
             check_in = CheckIn(
                 expo=expo,
                 scan_point=scan_point,
@@ -84,7 +86,7 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
                 if result == CheckIn.Result.ENTERED:
                     counters = _move_counters(expo.pk, place, day, inside=1, entries=1)
                 elif result == CheckIn.Result.EXITED:
-                    counters = _move_counters(expo.pk, place, day, inside=-1, entries=0)
+                    counters = _count_out(expo.pk, place, left, day)
                 else:
                     counters = _read_counters(expo.pk, place, day)
             transaction.on_commit(
@@ -173,10 +175,11 @@ def _insert_check_in(check_in):
 
 def _scan_cancelled(ticket, place, direction, day):
     """A cancelled ticket gets in nowhere, but its holder, who may have been inside when
-    it was cancelled, is still let out: otherwise the place would count them forever."""
-    if direction == ScanPoint.Direction.OUT and _leave(ticket, place, day):
-        return CheckIn.Result.EXITED
-    return CheckIn.Result.CANCELLED
+    it was cancelled, is still let out: otherwise the place would count them forever.
+    Returns the result and the places left (see ``_leave``)."""
+    if direction == ScanPoint.Direction.OUT and (left := _leave(ticket, place, day)):
+        return CheckIn.Result.EXITED, left
+    return CheckIn.Result.CANCELLED, []
 
 
 def _refusal(ticket, scan_point, day):
@@ -197,35 +200,40 @@ def _refusal(ticket, scan_point, day):
     return None
 
 
+#: The place of the expo's gates; every other place (``hall:<id>``, ``session:<id>``) is
+#: inside it.
+EXPO = "expo"
+
+
 def place_of(scan_point):
     if scan_point.kind == ScanPoint.Kind.HALL:
         return f"hall:{scan_point.hall_id}"
     if scan_point.kind == ScanPoint.Kind.SESSION:
         return f"session:{scan_point.session_id}"
-    return "expo"
+    return EXPO
 
 
 def _pass(ticket, scan_point, place, direction, day):
-    """The result of an admissible ticket, and the place's counters if they were already
-    moved or read (``None`` leaves them to ``check_in``).
+    """The result of an admissible ticket, the place's counters if they were already
+    moved or read (``None`` leaves them to ``check_in``), and the places an exit left.
 
     An entry at a place with a capacity takes its seat in the same statement that checks
     the capacity, so two people never take the last place. Elsewhere the counters move
     after the check-in row is written (see ``check_in``)."""
     if direction == ScanPoint.Direction.OUT:
-        if not _leave(ticket, place, day):
-            return CheckIn.Result.NOT_INSIDE, None
-        return CheckIn.Result.EXITED, None
+        if not (left := _leave(ticket, place, day)):
+            return CheckIn.Result.NOT_INSIDE, None, []
+        return CheckIn.Result.EXITED, None, left
     if not _arrive(ticket, place, day):
-        return CheckIn.Result.ALREADY_INSIDE, None
+        return CheckIn.Result.ALREADY_INSIDE, None, []
     limit, full = _limit_for(ticket, scan_point, place, day)
     if limit is None:
-        return CheckIn.Result.ENTERED, None
+        return CheckIn.Result.ENTERED, None, []
     counters = _move_counters(scan_point.expo_id, place, day, inside=1, entries=1, limit=limit)
     if counters is None:
         _leave(ticket, place, day)  # the place is full: they did not get in after all
-        return full, _read_counters(scan_point.expo_id, place, day)
-    return CheckIn.Result.ENTERED, counters
+        return full, _read_counters(scan_point.expo_id, place, day), []
+    return CheckIn.Result.ENTERED, counters, []
 
 
 def _limit_for(ticket, scan_point, place, day):
@@ -260,11 +268,29 @@ def _arrive(ticket, place, day):
 
 
 def _leave(ticket, place, day):
-    """Mark the ticket outside ``place`` today; ``False`` when it was not inside."""
+    """Mark the ticket outside ``place`` today and return the places it left: none when
+    it was not inside. Leaving the expo leaves every hall and session inside it as well,
+    so a visitor who walks out through a gate without scanning out of a hall no longer
+    counts in that hall."""
     day = connection.ops.adapt_datefield_value(day)
+    if place == EXPO:
+        statement, params = sql.LEAVE_EXPO_SQL, [False, ticket.pk, day, True]
+        params += [ticket.pk, EXPO, day, True]
+    else:
+        statement, params = sql.LEAVE_SQL, [False, ticket.pk, place, day, True]
     with connection.cursor() as cursor:
-        cursor.execute(sql.LEAVE_SQL, [False, ticket.pk, place, day, True])
-        return cursor.fetchone() is not None
+        cursor.execute(statement, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _count_out(expo_id, place, left, day):
+    """Take one off the counters of every place an exit left and return the counters of
+    the scanned ``place``. The places inside the expo come first, in name order, so that
+    two exits lock their rows in the same order; the scanned place's row, the one every
+    scan here contends for, comes last."""
+    for inner in sorted(set(left) - {place}):
+        _move_counters(expo_id, inner, day, inside=-1, entries=0)
+    return _move_counters(expo_id, place, day, inside=-1, entries=0)
 
 
 def _move_counters(expo_id, place, day, *, inside, entries, limit=None):

@@ -20,7 +20,16 @@ ARRIVE_SQL = (
 )
 LEAVE_SQL = (
     f"UPDATE {_table(Presence)} SET inside = %s "
-    "WHERE ticket_id = %s AND place = %s AND day = %s AND inside = %s RETURNING id"
+    "WHERE ticket_id = %s AND place = %s AND day = %s AND inside = %s RETURNING place"
+)
+# Leaving the expo leaves every place inside it too (its halls, its sessions), in the same
+# compare-and-set: only while the ticket is inside the expo, and it answers every place
+# it left, so a visitor in no hall costs no more than before.
+LEAVE_EXPO_SQL = (
+    f"UPDATE {_table(Presence)} SET inside = %s "
+    "WHERE ticket_id = %s AND day = %s AND inside = %s AND EXISTS ("
+    f"SELECT 1 FROM {_table(Presence)} AS here WHERE here.ticket_id = %s "
+    "AND here.place = %s AND here.day = %s AND here.inside = %s) RETURNING place"
 )
 # A scan whose nonce its scanner already sent conflicts with the first one's row: then
 # no row comes back (``checkin.RepeatedScan``).
