@@ -176,3 +176,24 @@ class ConfirmCancelForm(forms.Form):
         label=_("Yes, cancel this ticket. I understand that it cannot be undone."),
         error_messages={"required": _("Tick the box to cancel the ticket.")},
     )
+
+
+class OrderLinksForm(forms.Form):
+    """ "E-mail me my tickets": the address the orders were bought with."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The address you registered with. We send the links of its orders there."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Give the e-mail address you registered with."),
+            "invalid": _("Enter a valid e-mail address, such as name@example.org."),
+        },
+    )
+
+
+class ConfirmEraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, erase my data. I understand that it cannot be undone."),
+        error_messages={"required": _("Tick the box to erase your data.")},
+    )

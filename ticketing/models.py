@@ -212,6 +212,11 @@ class Quota(models.Model):
 ERASED_DOMAIN = "erased.invalid"
 
 
+#: How an erased order's secret begins (``privacy.erased_secret``): a secret presented
+#: with it is refused before any lookup, so the stand-in itself opens nothing.
+ERASED_SECRET_PREFIX = "erased-"
+
+
 def new_secret():
     return secrets.token_urlsafe(24)
 

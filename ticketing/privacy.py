@@ -51,15 +51,12 @@ from events.models import Speaker
 from expo.errors import InvalidInput
 
 from . import admission, services
-from .models import ERASED_DOMAIN, CheckIn, Order, SessionBooking, Ticket
+from .models import ERASED_DOMAIN, ERASED_SECRET_PREFIX, CheckIn, Order, SessionBooking, Ticket
 
 #: Section name → function listing that section's records for a ``Person``.
 SECTIONS = {}
 #: Name → function anonymising that kind of row for a ``Person``, returning a count.
 ERASERS = {}
-
-#: How an erased order's secret begins (``erased_secret``).
-ERASED_SECRET_PREFIX = "erased-"
 
 
 @dataclasses.dataclass(frozen=True)
