@@ -182,8 +182,10 @@ class OrderLinksForm(forms.Form):
     """ "E-mail me my tickets": the address the orders were bought with."""
 
     email = forms.EmailField(
-        label=_("Your e-mail address"),
-        help_text=_("The address you registered with. We send the links of its orders there."),
+        # The label avoids the words "e-mail" and "E-post", which name the attendees'
+        # address fields on the same page.
+        label=_("The address you registered with"),
+        help_text=_("Your e-mail address. We send the links of its orders there."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": _("Give the e-mail address you registered with."),

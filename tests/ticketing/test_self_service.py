@@ -15,7 +15,7 @@ from events.models import Speaker
 from exhibitors import services as exhibitors
 from exhibitors.models import Exhibitor, Lead
 from outbox.models import Mail
-from tests.conftest import attendee, send_queued_mail
+from tests.conftest import at_once, attendee, send_queued_mail
 from ticketing import privacy, services
 from ticketing.models import CheckIn, Order, Quota, ScanPoint, SessionBooking, Ticket, TicketType
 
@@ -237,7 +237,9 @@ def test_the_page_shows_whether_each_ticket_shares_and_stops_it(client, future_e
     page = client.get(path).content.decode()
     assert page.count("Contact details: shared.") == 1
     assert page.count("Contact details: not shared.") == 1
-    assert f"tickets/{asa.pk}/stop-sharing/" in page and f"tickets/{bo.pk}/stop-sharing/" not in page
+    assert (
+        f"tickets/{asa.pk}/stop-sharing/" in page and f"tickets/{bo.pk}/stop-sharing/" not in page
+    )
     response = client.post(f"{path}tickets/{asa.pk}/stop-sharing/", follow=True)
     assert "no longer see the contact details of Åsa Öberg" in response.content.decode()
     assert response.content.decode().count("Contact details: not shared.") == 2
@@ -405,9 +407,7 @@ def test_the_tickets_page_leads_to_the_download_and_erasure(client, asa):
     assert 'href="/expos/future/privacy/"' in page
 
 
-def test_a_staff_badges_order_can_be_erased_without_breaking_the_stand(
-    client, future_expo, asa
-):
+def test_a_staff_badges_order_can_be_erased_without_breaking_the_stand(client, future_expo, asa):
     acme = Exhibitor.objects.get(name="Acme Stad AB")
     member = exhibitors.add_member(
         acme, username="kim", email="kim@example.org", name="Kim Kvist", by_organiser=True
@@ -419,3 +419,16 @@ def test_a_staff_badges_order_can_be_erased_without_breaking_the_stand(
     member.ticket.refresh_from_db()
     assert member.ticket.status == "cancelled"
     assert member.user.email == "kim@example.org" and member.user.is_active  # not the account
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_erasures_at_once_erase_once_and_both_answer(asa, quota):
+    """A double click sends the erasure twice at the same moment: one erases, the other
+    finds it done; both answer the visitor, and the quota gets its place back once."""
+    path = f"{manage_path(asa.order)}erase/"
+    used = Quota.objects.get(pk=quota.pk).used
+    answers = at_once(lambda _n: Client().post(path, {"confirm": "on"}), range(2))
+    assert sorted(answer.status_code for answer in answers) in ([302, 302], [302, 410])
+    assert Quota.objects.get(pk=quota.pk).used == used - 1
+    asa.refresh_from_db()
+    assert asa.status == "cancelled" and asa.is_erased
