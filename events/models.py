@@ -134,8 +134,13 @@ class Expo(models.Model):
     keeps_visitor_data_months = models.PositiveSmallIntegerField(
         _("keep visitors' data for (months)"),
         default=12,
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(120)],
-        help_text=_("How long after the last day registrations are kept before they are erased."),
+        help_text=_(
+            "How long after the last day registrations are kept before they are erased. "
+            "Empty: the privacy page tells visitors to ask."
+        ),
     )
 
     class Meta:

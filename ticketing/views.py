@@ -473,9 +473,10 @@ def _email_my_tickets_page(request, expo, form, *, status):
 def privacy_notice(request, expo_slug):
     """Who holds what about a visitor of this expo, why, for how long, and their rights."""
     expo = expo_or_404(request)
+    months = expo.keeps_visitor_data_months
     context = {
         "expo": expo,
-        "kept_until": _months_after(expo.end_date, expo.keeps_visitor_data_months),
+        "kept_until": _months_after(expo.end_date, months) if months is not None else None,
     }
     return render(request, "ticketing/privacy.html", context)
 

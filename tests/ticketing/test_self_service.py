@@ -1,6 +1,7 @@
 """The visitor's self-service: their links by e-mail, the privacy page, and their data
 (download, erasure, sharing with exhibitors) from the order's private link."""
 
+import datetime as dt
 import json
 import re
 
@@ -214,6 +215,18 @@ def test_the_privacy_page_says_who_what_why_how_long_and_how_to_leave(client, fu
     assert "Stop sharing my contact details" in page
     assert "Download my data" in page and "Erase my data" in page
     assert f'href="{LINKS}"' in page
+
+
+def test_the_keeping_time_ends_on_a_day_that_exists(client, future_expo):
+    future_expo.start_date = future_expo.end_date = dt.date(2027, 1, 31)
+    future_expo.keeps_visitor_data_months = 1
+    future_expo.save()
+    page = client.get("/expos/future/privacy/").content.decode()
+    assert "until 28 February 2027, 1 month after" in page
+    future_expo.keeps_visitor_data_months = None  # not stated by the organisers
+    future_expo.save()
+    page = client.get("/expos/future/privacy/").content.decode()
+    assert "ask the organisers how long" in page and "until" not in page
 
 
 def test_the_expos_pages_link_to_the_privacy_page_in_the_footer(client, future_expo):
