@@ -179,7 +179,7 @@ class ConfirmCancelForm(forms.Form):
 
 
 class OrderLinksForm(forms.Form):
-    """ "E-mail me my tickets": the address the orders were bought with."""
+    """The "E-mail me my tickets" form: the address the orders were bought with."""
 
     email = forms.EmailField(
         # The label avoids the words "e-mail" and "E-post", which name the attendees'

@@ -6,11 +6,13 @@ reach (``manage.py export_person``/``erase_person``). A visitor on the "my ticke
 reaches less: only what the order's secret proves, which is the order and the buyer's own
 tickets in it. Registration does not prove an address, so a secret never opens what
 someone else bought with the same address, their speaker record or their account
-(``Person.order``). Erasure cancels their
-tickets through ``services.cancel_ticket`` (their places go back to the quotas, their
-seats to the waiting lists) and anonymises every row that names them instead of
-deleting it, so that tickets sold, check-ins and leads keep their counts; the admin's
-history is rewritten to the new names. Afterwards an export finds nothing.
+(``Person.order``).
+
+Erasure cancels their tickets through ``services.cancel_ticket`` (their places go back
+to the quotas, their seats to the waiting lists) and anonymises every row that names
+them instead of deleting it, so that tickets sold, check-ins and leads keep their counts;
+the admin's history is rewritten to the new names, and an erased order's link stops
+working. Afterwards an export finds nothing.
 
 Both are built from small registered functions, so that a later app adds what it holds
 without this module importing it (``exhibitors`` depends on ``ticketing``, not the other

@@ -436,9 +436,9 @@ def sheets_response(tickets, *, layout="a4x4", filename="badges.pdf"):
 
 
 def email_my_tickets(request, expo_slug):
-    """ "E-mail me my tickets": the links of the orders bought with an address, sent to that
-    address. The page answers the same words whether or not the address bought anything,
-    so that it tells nobody who registered."""
+    """The "E-mail me my tickets" page: the links of the orders bought with an address,
+    sent to that address. The page answers the same words whether or not the address
+    bought anything, so that it tells nobody who registered."""
     expo = expo_or_404(request)
     form = OrderLinksForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -524,7 +524,7 @@ def erase_me(request, expo_slug, secret):
             ),
         )
         return redirect("ticketing:privacy", expo_slug=order.expo.slug)
-    buyer = Ticket.objects.filter(order=order, holder_email__iexact=order.email)
+    buyer = privacy.Person(order.email, order).tickets()
     context = {
         "order": order,
         "expo": order.expo,
