@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -445,3 +446,23 @@ def test_two_erasures_at_once_erase_once_and_both_answer(asa, quota):
     assert Quota.objects.get(pk=quota.pk).used == used - 1
     asa.refresh_from_db()
     assert asa.status == "cancelled" and asa.is_erased
+
+
+def test_organisers_state_the_privacy_notices_facts_in_the_api_too(client, future_expo):
+    organiser = get_user_model().objects.create_user("olga")
+    future_expo.organisers.add(organiser)
+    api = APIClient()
+    api.force_authenticate(organiser)
+    path = "/api/v1/expos/future/"
+    for change, field in [
+        ({"privacy_contact": "not an address"}, "privacy_contact"),
+        ({"keeps_visitor_data_months": 500}, "keeps_visitor_data_months"),
+        ({"organiser_name": "x" * 201}, "organiser_name"),
+    ]:
+        response = api.patch(path, change, format="json")
+        assert response.status_code == 400 and field in response.json(), change
+    good = {"organiser_name": "Mässbolaget AB", "privacy_contact": "dpo@massbolaget.example"}
+    response = api.patch(path, {**good, "keeps_visitor_data_months": 3}, format="json")
+    assert response.status_code == 200 and response.json()["keeps_visitor_data_months"] == 3
+    page = client.get("/expos/future/privacy/").content.decode()
+    assert "Mässbolaget AB" in page and "3 months after" in page
