@@ -143,6 +143,10 @@ class ExpoAdmin(OrganiserLinksMixin, TranslationsAdminMixin, ScopedModelAdmin):
             {"fields": ("start_date", "end_date", "time_zone", "opens_at", "closes_at")},
         ),
         (_("Languages"), {"fields": ("languages",)}),
+        (
+            _("Privacy"),
+            {"fields": ("organiser_name", "privacy_contact", "keeps_visitor_data_months")},
+        ),
     )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
@@ -118,6 +118,29 @@ class Expo(models.Model):
         blank=True,
         related_name="organised_expos",
         verbose_name=_("organisers"),
+    )
+    # Shown on the expo's privacy page: who answers for visitors' data, and for how long.
+    organiser_name = models.CharField(
+        _("organiser"),
+        max_length=200,
+        blank=True,
+        help_text=_("The company or body that runs the expo and answers for visitors' data."),
+    )
+    privacy_contact = models.EmailField(
+        _("privacy contact"),
+        blank=True,
+        help_text=_("Where visitors write with questions about their data."),
+    )
+    keeps_visitor_data_months = models.PositiveSmallIntegerField(
+        _("keep visitors' data for (months)"),
+        default=12,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "How long after the last day registrations are kept before they are erased. "
+            "Empty: the privacy page tells visitors to ask."
+        ),
     )
 
     class Meta:

@@ -147,6 +147,9 @@ class ExpoSerializer(ModelRulesMixin, serializers.ModelSerializer):
             "currency",
             "opens_at",
             "closes_at",
+            "organiser_name",
+            "privacy_contact",
+            "keeps_visitor_data_months",
             "halls",
             "rooms",
         ]

@@ -7,9 +7,9 @@ from .models import Lead, Member
 
 
 @privacy.section("leads")
-def _leads(email):
+def _leads(person):
     """The exhibitors who scanned the person's badges."""
-    leads = Lead.objects.filter(ticket__holder_email__iexact=email).select_related("exhibitor")
+    leads = Lead.objects.filter(ticket__in=person.tickets()).select_related("exhibitor")
     return [
         {
             "exhibitor": lead.exhibitor.name,
@@ -24,23 +24,23 @@ def _leads(email):
 
 
 @privacy.section("exhibitor staff")
-def _memberships(email):
-    members = Member.objects.filter(user__email__iexact=email).select_related("exhibitor", "user")
+def _memberships(person):
+    members = Member.objects.filter(user__in=person.accounts()).select_related("exhibitor", "user")
     return [{"exhibitor": m.exhibitor.name, "username": m.user.username} for m in members]
 
 
 @privacy.eraser("leads")
-def _erase_leads(email):
+def _erase_leads(person):
     """Exhibitors' notes can describe the person: they go; the lead stays, anonymous."""
-    return Lead.objects.filter(ticket__holder_email__iexact=email).update(note="", rating=None)
+    return Lead.objects.filter(ticket__in=person.tickets()).update(note="", rating=None)
 
 
 @privacy.eraser("exhibitor staff")
-def _erase_memberships(email):
+def _erase_memberships(person):
     """The person leaves every exhibitor's staff, their staff badges cancelled. Runs before
     their accounts are anonymised, which is how it finds them."""
     members = list(
-        Member.objects.filter(user__email__iexact=email)
+        Member.objects.filter(user__in=person.accounts())
         .select_related("user", "exhibitor")
         .order_by("pk")
     )

@@ -288,6 +288,7 @@ REST_FRAMEWORK = {
         "registrations": os.environ.get("THROTTLE_REGISTRATIONS", "10/minute") or None,
         "holder": os.environ.get("THROTTLE_HOLDER", "60/minute") or None,
         "password_resets": os.environ.get("THROTTLE_PASSWORD_RESETS", "10/hour") or None,
+        "ticket_links": os.environ.get("THROTTLE_TICKET_LINKS", "10/hour") or None,
         "scan": os.environ.get("THROTTLE_SCAN", "1200/minute") or None,
     },
     # Reverse proxies in front that append the client's address to X-Forwarded-For; 0

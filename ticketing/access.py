@@ -17,16 +17,17 @@ from rest_framework.exceptions import NotFound, ValidationError
 from events.permissions import is_organiser
 from expo.validation import has_nul
 
-from .models import Order, SessionBooking, Ticket
+from .models import ERASED_SECRET_PREFIX, Order, SessionBooking, Ticket
 
 ORDER_SECRET_HEADER = "X-Order-Secret"
 
 
 def presented_secret(request):
     """The order secret the request carries; one with a NUL character is none (it could
-    never match, and PostgreSQL refuses to compare it)."""
+    never match, and PostgreSQL refuses to compare it), and so is an erased order's
+    stand-in (``privacy.erased_secret``)."""
     secret = request.headers.get(ORDER_SECRET_HEADER, "").strip()
-    return "" if has_nul(secret) else secret
+    return "" if has_nul(secret) or secret.startswith(ERASED_SECRET_PREFIX) else secret
 
 
 def proves_order(request, order):

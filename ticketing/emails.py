@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from events.translations import translated
 from outbox import services as outbox
 
-from .models import Order, SessionBooking
+from .models import ERASED_DOMAIN, Order, SessionBooking
 
 # Where links point when no public address is configured and no request tells the host:
 # the address ``make run`` serves on.
@@ -105,4 +105,39 @@ def seat_freed(booking_id):
             render_to_string("ticketing/email/seat_freed.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [booking.ticket.holder_email],
+        )
+
+
+def queue_order_links(expo, order_ids):
+    """Queue the e-mail that sends a visitor their orders' private links again. Only ids
+    go into the outbox, not the address: the composer reads it from the orders."""
+    return outbox.enqueue(order_links, expo=expo, order_ids=list(order_ids))
+
+
+@outbox.composer(gettext_lazy("links to a visitor's tickets"))
+def order_links(order_ids):
+    """The private links of a visitor's orders at one expo, in the language of their
+    latest order. An order erased since the request is left out; when none is left the
+    message has no recipient, and so nothing is sent."""
+    orders = [
+        order
+        for order in Order.objects.select_related("expo")
+        .prefetch_related("tickets__ticket_type")
+        .filter(pk__in=order_ids)
+        .order_by("-created_at", "-pk")
+        if not order.email.endswith(f"@{ERASED_DOMAIN}")
+    ]
+    if not orders:
+        return EmailMessage(to=[])
+    latest = orders[0]
+    with translation.override(latest.language):
+        context = {
+            "expo": latest.expo,
+            "orders": [{"order": order, "manage_url": manage_url(order)} for order in orders],
+        }
+        return EmailMessage(
+            _("The links to your tickets for %(expo)s") % {"expo": translated(latest.expo, "name")},
+            render_to_string("ticketing/email/order_links.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [latest.email],
         )

@@ -176,3 +176,26 @@ class ConfirmCancelForm(forms.Form):
         label=_("Yes, cancel this ticket. I understand that it cannot be undone."),
         error_messages={"required": _("Tick the box to cancel the ticket.")},
     )
+
+
+class OrderLinksForm(forms.Form):
+    """The "E-mail me my tickets" form: the address the orders were bought with."""
+
+    email = forms.EmailField(
+        # The label avoids the words "e-mail" and "E-post", which name the attendees'
+        # address fields on the same page.
+        label=_("The address you registered with"),
+        help_text=_("Your e-mail address. We send the links of its orders there."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Give the e-mail address you registered with."),
+            "invalid": _("Enter a valid e-mail address, such as name@example.org."),
+        },
+    )
+
+
+class ConfirmEraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, erase my data. I understand that it cannot be undone."),
+        error_messages={"required": _("Tick the box to erase your data.")},
+    )

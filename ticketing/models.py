@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -212,6 +213,11 @@ class Quota(models.Model):
 ERASED_DOMAIN = "erased.invalid"
 
 
+#: How an erased order's secret begins (``privacy.erased_secret``): a secret presented
+#: with it is refused before any lookup, so the stand-in itself opens nothing.
+ERASED_SECRET_PREFIX = "erased-"
+
+
 def new_secret():
     return secrets.token_urlsafe(24)
 
@@ -231,6 +237,11 @@ class Order(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        indexes = [
+            # "E-mail me my tickets" and the privacy commands find orders by address in
+            # any letter case (``email__iexact``, which PostgreSQL compares as UPPER()).
+            models.Index(F("expo"), Upper("email"), name="order_expo_email"),
+        ]
 
     def __str__(self):
         return _("Order %(number)s") % {"number": self.pk}

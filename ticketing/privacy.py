@@ -1,11 +1,18 @@
 """What Expo holds about a person, and erasing it (GDPR articles 15 and 17).
 
 A person is found by e-mail address, in any letter case: as the buyer of an order, as
-the holder of a ticket, as a speaker and by their user account. Erasure cancels their
-tickets through ``services.cancel_ticket`` (their places go back to the quotas, their
-seats to the waiting lists) and anonymises every row that names them instead of
-deleting it, so that tickets sold, check-ins and leads keep their counts; the admin's
-history is rewritten to the new names. Afterwards an export finds nothing.
+the holder of a ticket, as a speaker and by their user account. That is the operator's
+reach (``manage.py export_person``/``erase_person``). A visitor on the "my tickets" page
+reaches less: only what the order's secret proves, which is the order and the buyer's own
+tickets in it. Registration does not prove an address, so a secret never opens what
+someone else bought with the same address, their speaker record or their account
+(``Person.order``).
+
+Erasure cancels their tickets through ``services.cancel_ticket`` (their places go back
+to the quotas, their seats to the waiting lists) and anonymises every row that names
+them instead of deleting it, so that tickets sold, check-ins and leads keep their counts;
+the admin's history is rewritten to the new names, and an erased order's link stops
+working. Afterwards an export finds nothing.
 
 Both are built from small registered functions, so that a later app adds what it holds
 without this module importing it (``exhibitors`` depends on ``ticketing``, not the other
@@ -14,11 +21,11 @@ way round)::
     from ticketing import privacy
 
     @privacy.section("leads")
-    def _leads(email):
-        return [{...} for lead in Lead.objects.filter(ticket__holder_email__iexact=email)]
+    def _leads(person):
+        return [{...} for lead in Lead.objects.filter(ticket__in=person.tickets())]
 
     @privacy.eraser("leads")
-    def _erase_leads(email):
+    def _erase_leads(person):
         ...  # anonymise in place; return how many rows changed
 
 An export is ``{"email": …, "exported_at": …, "sections": {name: [record, …]}}``, every
@@ -27,6 +34,7 @@ the reverse order of registration: an app's rows are erased while the tickets th
 on still carry the address, since ticketing registers its own erasers first.
 """
 
+import dataclasses
 import json
 
 from django.contrib.admin.models import LogEntry
@@ -35,7 +43,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -43,12 +53,60 @@ from events.models import Speaker
 from expo.errors import InvalidInput
 
 from . import admission, services
-from .models import ERASED_DOMAIN, CheckIn, Order, SessionBooking, Ticket
+from .models import ERASED_DOMAIN, ERASED_SECRET_PREFIX, CheckIn, Order, SessionBooking, Ticket
 
-#: Section name → function listing that section's records for an e-mail address.
+#: Section name → function listing that section's records for a ``Person``.
 SECTIONS = {}
-#: Name → function anonymising that kind of row for an e-mail address, returning a count.
+#: Name → function anonymising that kind of row for a ``Person``, returning a count.
 ERASERS = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """Whose data, and how far it reaches.
+
+    Without ``order``: everything held under the address, in every expo (the operator's
+    commands). With ``order``: only that order and the tickets in it that the address
+    holds, which is what the order's secret proves; other orders with the address, speaker
+    records and accounts are out of reach, whoever holds the link.
+    """
+
+    email: str
+    order: Order | None = None
+
+    def orders(self):
+        orders = Order.objects.filter(email__iexact=self.email)
+        return orders.filter(pk=self.order.pk) if self.order else orders
+
+    def tickets(self):
+        tickets = Ticket.objects.filter(holder_email__iexact=self.email)
+        return tickets.filter(order_id=self.order.pk) if self.order else tickets
+
+    def speakers(self):
+        return (
+            Speaker.objects.none()
+            if self.order
+            else Speaker.objects.filter(email__iexact=self.email)
+        )
+
+    def accounts(self):
+        """The user accounts with the person's address."""
+        accounts = get_user_model().objects.filter(email__iexact=self.email)
+        return accounts.none() if self.order else accounts
+
+    def admin_entries(self):
+        """The admin's history this person's erasure may rewrite: all of it, or for one
+        order, the entries about that order and its tickets."""
+        if self.order is None:
+            return LogEntry.objects.all()
+        ticket_ids = [
+            str(pk)
+            for pk in Ticket.objects.filter(order_id=self.order.pk).values_list("pk", flat=True)
+        ]
+        return LogEntry.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(Order), object_id=str(self.order.pk))
+            | Q(content_type=ContentType.objects.get_for_model(Ticket), object_id__in=ticket_ids)
+        )
 
 
 def _register(registry, name):
@@ -62,12 +120,12 @@ def _register(registry, name):
 
 
 def section(name):
-    """Register ``function(email) -> list of dicts`` as the export's section ``name``."""
+    """Register ``function(person) -> list of dicts`` as the export's section ``name``."""
     return _register(SECTIONS, name)
 
 
 def eraser(name):
-    """Register ``function(email) -> int`` to anonymise rows when a person is erased."""
+    """Register ``function(person) -> int`` to anonymise rows when a person is erased."""
     return _register(ERASERS, name)
 
 
@@ -82,13 +140,14 @@ def clean_email(email):
     return email
 
 
-def export_person(email):
-    """Everything held about the person with ``email``, as JSON-ready data."""
-    email = clean_email(email)
+def export_person(email, *, order=None):
+    """Everything held about the person with ``email``, as JSON-ready data; with
+    ``order``, only what that order's secret reaches (``Person``)."""
+    person = Person(clean_email(email), order)
     return {
-        "email": email,
+        "email": person.email,
         "exported_at": timezone.now().isoformat(),
-        "sections": {name: records(email) for name, records in SECTIONS.items()},
+        "sections": {name: records(person) for name, records in SECTIONS.items()},
     }
 
 
@@ -96,26 +155,31 @@ def holds_anything(export):
     return any(export["sections"].values())
 
 
-def erase_person(email):
-    """Anonymise the person with ``email`` in one transaction; returns how many rows of
-    each kind changed (all zero when nothing is held, as on a second run)."""
-    email = clean_email(email)
+def erase_person(email, *, order=None):
+    """Anonymise the person with ``email`` in one transaction; with ``order``, only what
+    that order's secret reaches (``Person``). Returns how many rows of each kind changed
+    (all zero when nothing is held, as on a second run)."""
+    person = Person(clean_email(email), order)
     with transaction.atomic():
-        changed = {name: ERASERS[name](email) for name in reversed(ERASERS)}
+        changed = {name: ERASERS[name](person) for name in reversed(ERASERS)}
     return {name: changed[name] for name in ERASERS}
+
+
+def erased_secret(secret):
+    """What an erased order's secret becomes: the old link opens nothing any more, yet a
+    page asked with it can still say that the order was erased (``was_erased``). Keyed
+    with the site's secret key, so that holding the old link does not tell the new value."""
+    digest = salted_hmac("ticketing.privacy.erased_secret", secret).hexdigest()
+    return ERASED_SECRET_PREFIX + digest
+
+
+def was_erased(expo, secret):
+    """Whether ``secret`` was the private link of one of ``expo``'s orders, since erased."""
+    return Order.objects.filter(expo=expo, secret=erased_secret(secret)).exists()
 
 
 def _moment(value):
     return value.isoformat() if value else None
-
-
-def _person_tickets(email):
-    return Ticket.objects.filter(holder_email__iexact=email)
-
-
-def person_accounts(email):
-    """The user accounts with the person's address."""
-    return get_user_model().objects.filter(email__iexact=email)
 
 
 def erased_username(user):
@@ -126,13 +190,8 @@ def erased_username(user):
 
 
 @section("orders")
-def _orders(email):
-    orders = (
-        Order.objects.filter(email__iexact=email)
-        .select_related("expo")
-        .prefetch_related("tickets")
-        .order_by("pk")
-    )
+def _orders(person):
+    orders = person.orders().select_related("expo").prefetch_related("tickets").order_by("pk")
     return [
         {
             "id": order.pk,
@@ -148,10 +207,8 @@ def _orders(email):
 
 
 @section("tickets")
-def _tickets(email):
-    tickets = (
-        _person_tickets(email).select_related("expo", "ticket_type__conference").order_by("pk")
-    )
+def _tickets(person):
+    tickets = person.tickets().select_related("expo", "ticket_type__conference").order_by("pk")
     open_days = {}
     records = []
     for ticket in tickets:
@@ -179,9 +236,9 @@ def _tickets(email):
 
 
 @section("session_bookings")
-def _bookings(email):
+def _bookings(person):
     bookings = (
-        SessionBooking.objects.filter(ticket__holder_email__iexact=email)
+        SessionBooking.objects.filter(ticket__in=person.tickets())
         .select_related("session")
         .order_by("session__start", "pk")
     )
@@ -200,9 +257,9 @@ def _bookings(email):
 
 
 @section("check_ins")
-def _check_ins(email):
+def _check_ins(person):
     check_ins = (
-        CheckIn.objects.filter(ticket__holder_email__iexact=email)
+        CheckIn.objects.filter(ticket__in=person.tickets())
         .select_related("scan_point")
         .order_by("scanned_at", "pk")
     )
@@ -219,13 +276,8 @@ def _check_ins(email):
 
 
 @section("speakers")
-def _speakers(email):
-    speakers = (
-        Speaker.objects.filter(email__iexact=email)
-        .select_related("expo")
-        .prefetch_related("sessions")
-        .order_by("pk")
-    )
+def _speakers(person):
+    speakers = person.speakers().select_related("expo").prefetch_related("sessions").order_by("pk")
     return [
         {
             "id": speaker.pk,
@@ -241,7 +293,7 @@ def _speakers(email):
 
 
 @section("accounts")
-def _accounts(email):
+def _accounts(person):
     return [
         {
             "username": user.get_username(),
@@ -251,7 +303,7 @@ def _accounts(email):
             "date_joined": _moment(user.date_joined),
             "last_login": _moment(user.last_login),
         }
-        for user in person_accounts(email).order_by("pk")
+        for user in person.accounts().order_by("pk")
     ]
 
 
@@ -260,11 +312,13 @@ def _accounts(email):
 
 
 @eraser("admin history")
-def _erase_admin_history(email):
+def _erase_admin_history(person):
     """Whatever entries still carry the address, in what they name or in their message."""
+    email = person.email
     entries = list(
-        LogEntry.objects.filter(object_repr__icontains=email)
-        | LogEntry.objects.filter(change_message__icontains=email)
+        person.admin_entries().filter(
+            Q(object_repr__icontains=email) | Q(change_message__icontains=email)
+        )
     )
     for entry in entries:
         entry.object_repr = _replace_address(entry.object_repr, email)
@@ -282,12 +336,12 @@ def _replace_address(text, email):
 
 
 @eraser("tickets")
-def _erase_tickets(email):
+def _erase_tickets(person):
     """Cancels the person's tickets first, through the ticket rules: their places and
     seats go to others (the waiting lists move up), and an erased ticket admits no one."""
-    for ticket in _person_tickets(email).filter(status=Ticket.Status.VALID).order_by("pk"):
+    for ticket in person.tickets().filter(status=Ticket.Status.VALID).order_by("pk"):
         services.cancel_ticket(ticket)
-    tickets = list(_person_tickets(email).select_for_update().order_by("pk"))
+    tickets = list(person.tickets().select_for_update().order_by("pk"))
     before = {ticket.pk: str(ticket) for ticket in tickets}
     for ticket in tickets:
         ticket.holder_name = _("Erased")
@@ -302,17 +356,20 @@ def _erase_tickets(email):
 
 
 @eraser("orders")
-def _erase_orders(email):
-    orders = list(Order.objects.select_for_update().filter(email__iexact=email).order_by("pk"))
+def _erase_orders(person):
+    """The order loses its address and its private link: whoever holds the old link
+    reaches nothing, the tickets of others in the order stay valid."""
+    orders = list(person.orders().select_for_update().order_by("pk"))
     for order in orders:
         order.email = f"order-{order.pk}@{ERASED_DOMAIN}"
-    Order.objects.bulk_update(orders, ["email"])
+        order.secret = erased_secret(order.secret)
+    Order.objects.bulk_update(orders, ["email", "secret"])
     return len(orders)
 
 
 @eraser("speakers")
-def _erase_speakers(email):
-    speakers = list(Speaker.objects.select_for_update().filter(email__iexact=email).order_by("pk"))
+def _erase_speakers(person):
+    speakers = list(person.speakers().select_for_update().order_by("pk"))
     before = {speaker.pk: str(speaker) for speaker in speakers}
     for speaker in speakers:
         speaker.name = _("Erased")
@@ -325,11 +382,11 @@ def _erase_speakers(email):
 
 
 @eraser("accounts")
-def _erase_accounts(email):
+def _erase_accounts(person):
     """The person's accounts stay, for the rows that point at them (check-ins and leads
     they scanned, the admin's history of what they did), but nameless and closed: no
     password, no tokens, no sign-in."""
-    users = list(person_accounts(email).select_for_update().order_by("pk"))
+    users = list(person.accounts().select_for_update().order_by("pk"))
     before = {user.pk: str(user) for user in users}
     for user in users:
         user.username = erased_username(user)

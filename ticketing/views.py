@@ -1,6 +1,11 @@
 """The visitor's pages: registration, and the private "my tickets" page reached by the
 secret link in the confirmation e-mail."""
 
+import calendar
+import contextlib
+import datetime as dt
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -21,10 +26,17 @@ from expo import throttling
 from expo.errors import Conflict, InvalidInput
 from expo.scoping import expo_or_404
 
-from . import admission, badges, extensions, remembered, selectors, services
+from . import admission, badges, extensions, privacy, remembered, selectors, services
 from .exports import attendees_download
-from .forms import MOST_ATTENDEE_ROWS, AttendeeFormSet, ConfirmCancelForm, TicketChoiceForm
-from .models import CheckIn, Order, ScanPoint, SessionBooking, Ticket
+from .forms import (
+    MOST_ATTENDEE_ROWS,
+    AttendeeFormSet,
+    ConfirmCancelForm,
+    ConfirmEraseForm,
+    OrderLinksForm,
+    TicketChoiceForm,
+)
+from .models import ERASED_SECRET_PREFIX, CheckIn, Order, ScanPoint, SessionBooking, Ticket
 from .qr import qr_svg
 
 
@@ -87,6 +99,7 @@ def _register_page(request, expo, choice, attendees, *, notices=(), focus=None, 
         "notices": notices,
         "error_summary": _error_summary(choice, attendees) if bound else [],
         "focus": focus,
+        "links_form": OrderLinksForm(),
     }
     return render(request, "ticketing/register.html", context, status=status)
 
@@ -191,6 +204,8 @@ def _error_summary(choice, attendees):
 
 
 def _order(expo_slug, secret):
+    if secret.startswith(ERASED_SECRET_PREFIX):
+        raise Http404  # an erased order's stand-in (``privacy.erased_secret``) opens nothing
     return get_object_or_404(
         Order.objects.select_related("expo"), expo__slug=expo_slug, secret=secret
     )
@@ -216,7 +231,10 @@ def _back_to_order(expo_slug, secret):
 
 
 def my_tickets(request, expo_slug, secret):
-    order = _order(expo_slug, secret)
+    try:
+        order = _order(expo_slug, secret)
+    except Http404:
+        return _erased_or_404(request, secret)
     open_days = admission.open_days(order.expo)
     tickets = []
     for ticket in selectors.order_tickets(order):
@@ -568,3 +586,120 @@ def session_attendees(request, expo_slug, session_id, sheet_format):
         raise Http404
     session = get_object_or_404(Session.objects.select_related("expo"), expo=expo, pk=session_id)
     return attendees_download(session, sheet_format)
+
+
+# The visitor's self-service: their links again, the privacy notice, and their data.
+
+
+def email_my_tickets(request, expo_slug):
+    """The "E-mail me my tickets" page: the links of the orders bought with an address,
+    sent to that address. The page answers the same words whether or not the address
+    bought anything, so that it tells nobody who registered."""
+    expo = expo_or_404(request)
+    form = OrderLinksForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        if wait := throttling.wait_before(request, "ticket_links"):
+            form.add_error(
+                None,
+                _("Too many requests from here just now. Try again in %(seconds)s seconds.")
+                % {"seconds": wait},
+            )
+            response = _email_my_tickets_page(request, expo, form, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        email = form.cleaned_data["email"]
+        services.email_order_links(expo, email)
+        messages.success(
+            request,
+            _(
+                "If orders for this expo were made with %(email)s, we have e-mailed their "
+                "links to that address. It may take a few minutes to arrive."
+            )
+            % {"email": email},
+        )
+        return redirect("ticketing:email-my-tickets", expo_slug=expo.slug)
+    return _email_my_tickets_page(request, expo, form, status=400 if form.is_bound else 200)
+
+
+def _email_my_tickets_page(request, expo, form, *, status):
+    context = {"expo": expo, "links_form": form}
+    return render(request, "ticketing/email_my_tickets.html", context, status=status)
+
+
+def privacy_notice(request, expo_slug):
+    """Who holds what about a visitor of this expo, why, for how long, and their rights."""
+    expo = expo_or_404(request)
+    months = expo.keeps_visitor_data_months
+    context = {
+        "expo": expo,
+        "kept_until": _months_after(expo.end_date, months) if months is not None else None,
+    }
+    return render(request, "ticketing/privacy.html", context)
+
+
+def _months_after(day, months):
+    """The same day of the month ``months`` later, or that month's last day if it is
+    shorter (31 January + 1 month: 28 or 29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def my_data(request, expo_slug, secret):
+    """Everything held about the order's buyer that the order's secret reaches, as the
+    operator's ``export_person`` writes it (``privacy.Person``)."""
+    order = _order(expo_slug, secret)
+    export = privacy.export_person(order.email, order=order)
+    response = HttpResponse(
+        json.dumps(export, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{order.expo.slug}-my-data.json"'
+    return _private(response)
+
+
+def erase_me(request, expo_slug, secret):
+    """A page that asks first, then erases the buyer's data that the order's secret
+    reaches, through the service ``manage.py erase_person`` uses: their tickets in the
+    order are cancelled (places and seats go to others) and anonymised, the order loses
+    its address and its link. Rows stay, so counts and statistics do not change."""
+    try:
+        order = _order(expo_slug, secret)
+    except Http404:
+        return _erased_or_404(request, secret)
+    form = ConfirmEraseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        # A Conflict means another request (a double click) erased it at the same moment.
+        with contextlib.suppress(Conflict):
+            privacy.erase_person(order.email, order=order)
+        messages.success(
+            request,
+            _(
+                "Your data is erased: your tickets in the order are cancelled, your name "
+                "and e-mail address are gone, and the order's private link no longer opens."
+            ),
+        )
+        return redirect("ticketing:privacy", expo_slug=order.expo.slug)
+    buyer = privacy.Person(order.email, order).tickets()
+    context = {
+        "order": order,
+        "expo": order.expo,
+        "form": form,
+        "own_tickets": list(buyer.select_related("ticket_type")),
+        "others_tickets": list(
+            order.tickets.filter(status=Ticket.Status.VALID).exclude(pk__in=buyer.values("pk"))
+        ),
+    }
+    response = render(
+        request, "ticketing/erase.html", context, status=400 if form.is_bound else 200
+    )
+    return _private(response)
+
+
+def _erased_or_404(request, secret):
+    """An erased order's old link says so (``410 Gone``); any other unknown link is the
+    same 404 as ever."""
+    expo = expo_or_404(request)
+    if not privacy.was_erased(expo, secret):
+        raise Http404
+    return _private(render(request, "ticketing/erased.html", {"expo": expo}, status=410))

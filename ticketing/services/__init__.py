@@ -6,6 +6,7 @@ from .bookings import book_session, cancel_booking, waitlist_position
 from .checkin import ScanAnswer, check_in, place_of
 from .day_limits import save_day_limit
 from .idempotency import register_once, request_hash
+from .order_links import email_order_links
 from .quotas import save_ticket_type, sync_quotas
 from .registration import Attendee, cancel_ticket, register, stop_sharing_contact
 from .scan_points import save_scan_point
@@ -17,6 +18,7 @@ __all__ = [
     "cancel_booking",
     "cancel_ticket",
     "check_in",
+    "email_order_links",
     "place_of",
     "recount_attendance",
     "register",
