@@ -45,8 +45,9 @@ def test_coming_up_gives_the_day_of_what_is_not_today_and_only_times_today(
     assert re.search(r">12:00</time>", lunch), "today's session shows its time alone"
     weekday = date_format(tomorrow, "l")
     month_day = date_format(tomorrow, "MONTH_DAY_FORMAT")
+    assert month_day == f"{tomorrow.day} {date_format(tomorrow, 'F')}", "day first"
     assert weekday not in lunch
-    assert f">{weekday}, {month_day}, 10:00</time>" in morning
+    assert f">{weekday} {month_day}, 10:00</time>" in morning
 
 
 def test_coming_up_speaks_the_visitors_language(client, future_expo, aula):
@@ -77,7 +78,7 @@ def test_coming_up_dates_by_the_expos_clock_not_the_servers(client, aula, future
 
     section = coming_up(client.get("/expos/future/").content.decode())
 
-    assert f"{date_format(day, 'l')}, {date_format(day, 'MONTH_DAY_FORMAT')}, 00:30" in section
+    assert f"{date_format(day, 'l')} {date_format(day, 'MONTH_DAY_FORMAT')}, 00:30" in section
 
 
 @pytest.fixture
