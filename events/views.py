@@ -172,6 +172,8 @@ def speaker_detail(request, expo_slug, speaker_id):
     expo = expo_or_404(request)
     speaker = get_object_or_404(Speaker, expo=expo, pk=speaker_id)
     sessions = _with_seats_left(selectors.programme(expo).filter(speakers=speaker))
+    # A speaker's sessions may fall on several days: each gets its day unless today.
+    _mark_other_days(expo, sessions, expo.local_day(timezone.now()))
     context = {"expo": expo, "speaker": speaker, "sessions": sessions}
     return render(request, "events/speaker.html", context)
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from events import views
-from events.models import Hall, Room, Track
+from events.models import Hall, Room, Speaker, Track
 from tests.conftest import add_session, local
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,16 @@ def test_coming_up_dates_by_the_expos_clock_not_the_servers(client, aula, future
     section = coming_up(client.get("/expos/future/").content.decode())
 
     assert f"{date_format(day, 'l')} {date_format(day, 'MONTH_DAY_FORMAT')}, 00:30" in section
+
+
+def test_a_speakers_sessions_on_other_days_carry_their_day(client, future_expo, aula):
+    speaker = Speaker.objects.create(expo=future_expo, name="Åsa Öberg")
+    later = future_expo.start_date + dt.timedelta(days=4)
+    add_session(future_expo, aula, later, 11, capacity=None, title="Fyra").speakers.add(speaker)
+
+    page = client.get(f"/expos/future/speakers/{speaker.pk}/").content.decode()
+
+    assert f">{date_format(later, 'l')} {date_format(later, 'MONTH_DAY_FORMAT')}, 11:00<" in page
 
 
 @pytest.fixture
