@@ -64,24 +64,3 @@ def test_the_portals_tables_scroll_in_their_box_by_keyboard(live_server, page, c
     leads.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("box => box.scrollLeft > 0", arg=leads.element_handle())
-
-
-def test_the_programmes_filters_are_folded_on_a_phone_and_open_on_a_desktop(
-    live_server, page, site
-):
-    page.set_viewport_size(PHONE)
-    page.goto(live_server.url + f"/expos/future/programme/?day={site.day}&track=g")
-    filters = page.locator("details.filters-fold")
-    summary = filters.locator("summary")
-    assert summary.inner_text() == "Day and filters · 1 filter on"
-    assert not page.get_by_label("Track").is_visible()
-
-    summary.focus()
-    page.keyboard.press("Enter")
-    assert page.get_by_label("Track").is_visible()
-    page.keyboard.press("Space")
-    assert not page.get_by_label("Track").is_visible()
-
-    page.set_viewport_size({"width": 1366, "height": 900})
-    page.reload()
-    assert page.get_by_label("Track").is_visible()
