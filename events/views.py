@@ -122,7 +122,10 @@ def _programme_return_url(expo, back):
     it can only lead to this expo's programme, never to another site."""
     if not back:
         return None
-    parts = urlsplit(back)
+    try:
+        parts = urlsplit(back)
+    except ValueError:  # such as a malformed IPv6 host, "//[::1"
+        return None
     path = reverse("events:programme", args=[expo.slug])
     if parts.scheme or parts.netloc or parts.path != path:
         return None

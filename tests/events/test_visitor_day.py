@@ -155,6 +155,7 @@ def test_unknown_parameters_are_left_out_of_the_way_back(client, future_expo, fi
         "/expos/other/programme/?day=2026-01-01",
         "/expos/future/programme/../../admin/",
         "/admin/",
+        "//[::1",
         "",
     ],
 )
@@ -163,6 +164,15 @@ def test_the_way_back_never_leaves_the_expos_programme(client, future_expo, filt
     response = client.get(f"/expos/future/sessions/{session.pk}/", {"back": back})
     assert response.status_code == 200
     assert back_link(response.content.decode()) == f"/expos/future/programme/?day={filtered['day']}"
+
+
+def test_broken_filters_on_the_way_back_stay_on_the_programme(client, future_expo, filtered):
+    """Filters the programme cannot use lead back to it, which explains them."""
+    back = "/expos/future/programme/?day=%ZZ&track=%C3%28"
+    page = client.get(f"/expos/future/sessions/{filtered['session'].pk}/", {"back": back})
+    link = back_link(page.content.decode())
+    assert link.startswith("/expos/future/programme/?day=")
+    assert client.get(link).status_code == 200
 
 
 def test_links_elsewhere_carry_no_way_back(client, future_expo, filtered):
