@@ -115,7 +115,8 @@ def programme(request, expo_slug):
 
 def _programme_return_url(expo, back):
     """The address of this expo's programme that ``back`` names, rebuilt from its known
-    filters only, or ``None`` when ``back`` is anything else.
+    filters only, or ``None`` when ``back`` is anything else or names no filter (the
+    session page then links to the programme of the session's day).
 
     The programme's links to sessions carry the filtered programme in ``?back=``, and
     the session page links back to it. The link is rebuilt here rather than repeated, so
@@ -135,7 +136,7 @@ def _programme_return_url(expo, back):
         for name in ProgrammeFilterForm.base_fields
         for value in query.getlist(name)[:1]
     ]
-    return f"{path}?{urlencode(kept)}" if kept else path
+    return f"{path}?{urlencode(kept)}" if kept else None
 
 
 def _grid(sessions):
