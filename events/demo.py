@@ -9,6 +9,7 @@ check every session against ``events.services`` all the same.
 import datetime as dt
 import itertools
 import random
+from typing import NamedTuple
 
 from . import selectors
 from .models import (
@@ -319,3 +320,31 @@ def _wall_clock(midnight, minutes, tz):
     change are 23 or 25 hours long)."""
     moment = midnight.replace(tzinfo=None) + dt.timedelta(minutes=minutes)
     return moment.replace(tzinfo=tz)
+
+
+class Shot(NamedTuple):
+    """A page that ``manage.py screenshots`` shoots: ``<name>-<screen>.png`` for each of
+    ``screens`` (``"phone"``, ``"desktop"``), signed in as ``user`` when one is given."""
+
+    name: str
+    path: str
+    screens: tuple = ("phone", "desktop")
+    user: object = None
+
+
+def screenshots(expo):
+    """The programme of the busiest day (its filters folded on a phone), as a list and as
+    the room grid, and a session page. Each later app's ``demo.screenshots(expo)`` adds
+    its pages, making what they show inside the command's transaction, which is rolled
+    back."""
+    sessions_by_day = selectors.sessions_by_day(expo)
+    if not sessions_by_day:
+        return []
+    busiest = max(sessions_by_day, key=lambda day: len(sessions_by_day[day]))
+    session = sessions_by_day[busiest][0]
+    programme = f"/expos/{expo.slug}/programme/?day={busiest.isoformat()}"
+    return [
+        Shot("programme", programme),
+        Shot("programme-grid", f"{programme}&view=grid"),
+        Shot("session", f"/expos/{expo.slug}/sessions/{session.pk}/"),
+    ]

@@ -39,6 +39,17 @@ class ProgrammeFilterForm(forms.Form):
             (conference.slug, conference.name) for conference in expo.conferences.all()
         ]
 
+    # The fields that narrow a day's sessions; the day and the view choose what to show.
+    NARROWING = ("track", "conference", "language", "kind", "free_seats")
+
+    def active_filter_count(self):
+        """How many narrowing filters the visitor set, as the folded filters' summary
+        says. A filter with an error narrows nothing and is not counted."""
+        if not self.is_bound:
+            return 0
+        self.is_valid()  # cleans the form: cleaned_data then holds the valid fields
+        return sum(1 for name in self.NARROWING if self.cleaned_data.get(name))
+
     def clean_day(self):
         day = self.cleaned_data["day"]
         if day is not None and day not in self.days:

@@ -3,8 +3,9 @@ programme by day, sessions, conferences and speakers, and the schedule exports. 
 read them."""
 
 import json
+from urllib.parse import urlencode, urlsplit
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +53,7 @@ def expo_home(request, expo_slug):
     upcoming = _with_seats_left(upcoming)
     on_now = [session for session in upcoming if session.start <= now]
     next_up = [session for session in upcoming if session.start > now][:6]
+    _mark_other_days(expo, next_up, today)
     crowding = extensions.hall_crowding(expo) if extensions.hall_crowding else {}
     context = {
         "expo": expo,
@@ -67,6 +69,15 @@ def expo_home(request, expo_slug):
         "conferences": expo.conferences.all(),
     }
     return render(request, "events/expo_home.html", context)
+
+
+def _mark_other_days(expo, sessions, today):
+    """Give each session ``other_day``: the expo-local day it starts on when that is not
+    ``today``, else ``None``, so a listing shows a date only where the time alone would
+    mislead."""
+    for session in sessions:
+        day = expo.local_day(session.start)
+        session.other_day = None if day == today else day
 
 
 def programme(request, expo_slug):
@@ -92,13 +103,41 @@ def programme(request, expo_slug):
     context = {
         "expo": expo,
         "form": form,
+        "active_filters": form.active_filter_count(),
         "day": day,
         "days": days,
         "view": view,
         "sessions": sessions,
         "grid": _grid(sessions) if view == "grid" else None,
+        "programme_back": _programme_return_url(expo, request.get_full_path()),
     }
     return render(request, "events/programme.html", context)
+
+
+def _programme_return_url(expo, back):
+    """The address of this expo's programme that ``back`` names, rebuilt from its known
+    filters only, or ``None`` when ``back`` is anything else or names no filter (the
+    session page then links to the programme of the session's day).
+
+    The programme's links to sessions carry the filtered programme in ``?back=``, and
+    the session page links back to it. The link is rebuilt here rather than repeated, so
+    it can only lead to this expo's programme, never to another site."""
+    if not back:
+        return None
+    try:
+        parts = urlsplit(back)
+    except ValueError:  # such as a malformed IPv6 host, "//[::1"
+        return None
+    path = reverse("events:programme", args=[expo.slug])
+    if parts.scheme or parts.netloc or parts.path != path:
+        return None
+    query = QueryDict(parts.query)
+    kept = [
+        (name, value)
+        for name in ProgrammeFilterForm.base_fields
+        for value in query.getlist(name)[:1]
+    ]
+    return f"{path}?{urlencode(kept)}" if kept else None
 
 
 def _grid(sessions):
@@ -115,7 +154,12 @@ def session_detail(request, expo_slug, session_id):
     expo = expo_or_404(request)
     [session] = _with_seats_left([get_object_or_404(selectors.programme(expo), pk=session_id)])
     booking = extensions.session_booking(request, session) if extensions.session_booking else None
-    context = {"expo": expo, "session": session, "booking": booking}
+    context = {
+        "expo": expo,
+        "session": session,
+        "booking": booking,
+        "programme_back": _programme_return_url(expo, request.GET.get("back")),
+    }
     response = render(request, "events/session.html", context)
     if booking:  # the visitor's own tickets, by name: for this browser only
         patch_cache_control(response, private=True, no_store=True)
@@ -138,6 +182,8 @@ def speaker_detail(request, expo_slug, speaker_id):
     expo = expo_or_404(request)
     speaker = get_object_or_404(Speaker, expo=expo, pk=speaker_id)
     sessions = _with_seats_left(selectors.programme(expo).filter(speakers=speaker))
+    # A speaker's sessions may fall on several days: each gets its day unless today.
+    _mark_other_days(expo, sessions, expo.local_day(timezone.now()))
     context = {"expo": expo, "speaker": speaker, "sessions": sessions}
     return render(request, "events/speaker.html", context)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from events.demo import Shot
 from events.models import Session
 
 from .models import Booth, BoothDay, Exhibitor, Member
@@ -145,3 +146,15 @@ def _portal_user(exhibitor):
             last_name="Utställare",
         )
     Member.objects.get_or_create(exhibitor=exhibitor, user=user)
+
+
+def screenshots(expo):
+    """The demo exhibitor's badge scanner for leads, on a phone, signed in as its staff."""
+    member = (
+        Member.objects.filter(exhibitor__expo=expo, user__username=PORTAL_USER)
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        return []
+    return [Shot("lead-scan", f"/portal/{member.exhibitor_id}/scan/", ("phone",), member.user)]

@@ -8,12 +8,22 @@ from django.contrib.auth.views import (
     PasswordResetConfirmView,
     PasswordResetDoneView,
 )
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from expo.accounts import PasswordResetView
 
+
+def favicon(request):
+    """Browsers ask for ``/favicon.ico`` where a page names no icon (the admin, the API's
+    pages, a file): they get the site's SVG icon, which ``base.html`` links."""
+    return HttpResponsePermanentRedirect(static_url("expo/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),

@@ -2,7 +2,11 @@
 
 import datetime as dt
 
-from events.models import Hall
+from django.utils import timezone
+
+from events.demo import Shot
+from events.models import Hall, Session
+from expo.errors import Conflict, InvalidInput
 
 from . import admission, services
 from .models import Quota, ScannerDevice, ScanPoint, TicketType
@@ -65,3 +69,27 @@ def extend(expo):
         ]
     )
     ScannerDevice.objects.create(expo=expo, name="North gate scanner 1")
+
+
+def screenshots(expo):
+    """A visitor's "my tickets" on a phone: a season ticket with a session booked. The
+    order is made for the screenshots only; the command rolls it back."""
+    season = TicketType.objects.filter(expo=expo, kind="season").first()
+    if season is None:
+        return []
+    order = services.register(
+        expo,
+        season,
+        [services.Attendee(name="Åsa Öberg", email="asa@example.org", organisation="Malmö stad")],
+    )
+    ticket = order.tickets.get()
+    bookable = Session.objects.filter(
+        expo=expo, capacity__isnull=False, start__gt=timezone.now()
+    ).order_by("start")
+    for session in bookable[:20]:
+        try:
+            services.book_session(ticket, session)
+        except (Conflict, InvalidInput):
+            continue
+        break
+    return [Shot("my-tickets", f"/expos/{expo.slug}/my-tickets/{order.secret}/", ("phone",))]

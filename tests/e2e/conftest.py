@@ -65,3 +65,11 @@ def page(browser):
     yield page
     context.close()
     assert not refused, "\n".join(refused)
+
+
+# ---- The site of the width and accessibility sweeps (tests/e2e/pages.py) ----
+@pytest.fixture
+def site(future_expo, future_season):
+    from tests.e2e.pages import build_site
+
+    return build_site(future_expo, future_season)

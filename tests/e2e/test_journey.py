@@ -28,6 +28,7 @@ def test_a_visitor_finds_a_session_registers_books_it_and_gets_the_badge(
     assert page.locator("html").get_attribute("lang") == "sv"
     assert page.get_by_role("heading", level=1).inner_text() == "Program"
 
+    page.locator(".filters-fold > summary").click()  # folded on a phone
     page.get_by_label("Bara med lediga platser").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Visa", exact=True).click()

@@ -1,19 +1,14 @@
-"""The public pages fit a phone (390 px wide) without scrolling sideways: a page wider than
-the screen makes the phone zoom it out, and "my tickets" is the page shown at the gate."""
+"""Every page fits a phone (390 px wide) and a desktop screen (1366 px) without scrolling
+sideways: a page wider than the screen makes the phone zoom it out, and "my tickets" is
+the page shown at the gate. Wide tables scroll inside their own box instead.
+
+The pages are listed in tests/e2e/pages.py; a page more is one line there."""
 
 import pytest
 
-from events.models import Expo, Hall, Room, Venue
-from tests.conftest import add_session, attendee
-from ticketing import services
+from tests.e2e.pages import ALL_PAGES, PHONE, SCREENS, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE_WIDTH = 390
-
-LONG_ORGANISATION = "Stadsbyggnadskontorets-hållbarhetsavdelning-för-framtidens-smarta-städer AB"
-LONG_EMAIL = "anna-karin.stadsbyggnadskontoret.hallbarhetsavdelningen@malmo-stad.example.org"
-LONG_NAME = "Maria Magdalena Åkesson-Öberg-Næss-Lindqvist-Håkansson"
 
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 
@@ -31,19 +26,27 @@ def inside(inner, outer):
     )
 
 
-@pytest.fixture
-def order(future_expo, future_season):
-    return services.register(
-        future_expo,
-        future_season,
-        [attendee(LONG_NAME, LONG_EMAIL, organisation=LONG_ORGANISATION)],
-    )
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("target", ALL_PAGES, ids=str)
+def test_the_page_fits_the_screen(live_server, page, client, site, target, screen):
+    page.set_viewport_size(SCREENS[screen])
+    failed = []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    if target.signed_in:
+        sign_in(page, client, site.staff, live_server.url)
+
+    answer = page.goto(live_server.url + target.path(site))
+
+    assert answer.ok, f"{target} answers {answer.status}"
+    assert not failed, f"failed requests: {failed}"
+    width = SCREENS[screen]["width"]
+    assert page.evaluate(PAGE_WIDTH) <= width, f"{target} is wider than {width} px"
 
 
-def test_my_tickets_fits_a_phone_with_its_facts_inside_the_ticket(live_server, page, order):
-    page.goto(f"{live_server.url}/expos/future/my-tickets/{order.secret}/")
+def test_my_tickets_fits_a_phone_with_its_facts_inside_the_ticket(live_server, page, site):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + site.my_tickets)
 
-    assert page.evaluate(PAGE_WIDTH) <= PHONE_WIDTH
     ticket = box(page, "section.ticket")
     for label in ("Organisation", "Status"):
         fact = page.locator(".ticket .facts > div").filter(has=page.get_by_text(label, exact=True))
@@ -51,30 +54,13 @@ def test_my_tickets_fits_a_phone_with_its_facts_inside_the_ticket(live_server, p
             assert inside(fact.locator(part).bounding_box(), ticket), f"{label} ({part}) is outside"
 
 
-def test_public_pages_fit_a_phone(live_server, page, future_expo, future_day, order):
-    hall = Hall.objects.create(expo=future_expo, slug="h", name=LONG_ORGANISATION, capacity=100)
-    room = Room.objects.create(expo=future_expo, hall=hall, slug="r", name="Aula", capacity=50)
-    session = add_session(
-        future_expo, room, future_day, 10, title=f"Workshop: {LONG_ORGANISATION}", capacity=20
-    )
-    Expo.objects.create(
-        slug="next",
-        name=f"Expo of the {LONG_ORGANISATION}",
-        start_date=future_day,
-        end_date=future_day,
-    )
-    Venue.objects.create(expo=future_expo, name=LONG_ORGANISATION, address=LONG_EMAIL)
-    paths = {
-        "expos": "/",
-        "home": "/expos/future/",
-        "programme": f"/expos/future/programme/?day={future_day.isoformat()}",
-        "session": f"/expos/future/sessions/{session.pk}/",
-        "registration": "/expos/future/register/",
-    }
-    too_wide = {}
-    for name, path in paths.items():
-        page.goto(live_server.url + path)
-        width = page.evaluate(PAGE_WIDTH)
-        if width > PHONE_WIDTH:
-            too_wide[name] = width
-    assert not too_wide, f"wider than {PHONE_WIDTH} px: {too_wide}"
+def test_the_portals_tables_scroll_in_their_box_by_keyboard(live_server, page, client, site):
+    page.set_viewport_size(PHONE)
+    sign_in(page, client, site.staff, live_server.url)
+    page.goto(f"{live_server.url}/portal/{site.exhibitor.pk}/")
+
+    leads = page.get_by_role("region", name="Table of the leads")
+    assert leads.evaluate("box => box.scrollWidth > box.clientWidth"), "the table is wider"
+    leads.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("box => box.scrollLeft > 0", arg=leads.element_handle())

@@ -1,0 +1,142 @@
+"""The pages that the width and accessibility sweeps open (test_phone_width.py,
+test_accessibility.py), built on one small site with long names, so that a page that
+would overflow a phone does.
+
+A page more is one line in ``VISITOR_PAGES`` or ``PORTAL_PAGES``: a name and a function
+from the site (``build_site``'s namespace) to the page's address."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
+
+from events.models import Conference, Expo, Hall, Room, Speaker, Track, Venue
+from exhibitors import services as exhibitors
+from exhibitors.models import Booth, Exhibitor
+from expo.accounts import set_password_url
+from tests.conftest import add_session, attendee
+from ticketing import services
+from ticketing.models import ScanPoint
+
+LONG_ORGANISATION = "Stadsbyggnadskontorets-hållbarhetsavdelning-för-framtidens-smarta-städer AB"
+LONG_EMAIL = "anna-karin.stadsbyggnadskontoret.hallbarhetsavdelningen@malmo-stad.example.org"
+LONG_NAME = "Maria Magdalena Åkesson-Öberg-Næss-Lindqvist-Håkansson"
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+SCREENS = {"phone": PHONE, "desktop": DESKTOP}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: Callable[[SimpleNamespace], str]
+    signed_in: bool = False  # as a member of the exhibitor's staff
+
+    def __str__(self):
+        return self.name
+
+
+def programme(site, query=""):
+    return f"/expos/future/programme/?day={site.day.isoformat()}{query}"
+
+
+VISITOR_PAGES = [
+    Page("expo list", lambda site: "/"),
+    Page("expo home", lambda site: "/expos/future/"),
+    Page("programme", programme),
+    Page("programme filtered", lambda site: programme(site, "&track=g&free_seats=on")),
+    Page("programme grid", lambda site: programme(site, "&view=grid")),
+    Page("programme bad filter", lambda site: "/expos/future/programme/?day=1999-01-01"),
+    Page("session", lambda site: f"/expos/future/sessions/{site.session.pk}/"),
+    Page("conference", lambda site: "/expos/future/conferences/forum/"),
+    Page("speaker", lambda site: f"/expos/future/speakers/{site.speaker.pk}/"),
+    Page("exhibitors", lambda site: "/expos/future/exhibitors/"),
+    Page("exhibitor", lambda site: f"/expos/future/exhibitors/{site.exhibitor.pk}/"),
+    Page("floor plan", lambda site: f"/expos/future/halls/a/plan/?highlight={site.exhibitor.pk}"),
+    Page("register", lambda site: "/expos/future/register/"),
+    Page("my tickets", lambda site: site.my_tickets),
+    Page("cancel ticket", lambda site: f"{site.my_tickets}tickets/{site.ticket.pk}/cancel/"),
+    Page("sign in", lambda site: "/accounts/login/"),
+    Page("forgot the password", lambda site: "/accounts/password_reset/"),
+    Page("link on its way", lambda site: "/accounts/password_reset/done/"),
+    Page("choose a password", lambda site: site.choose_password),
+    Page("choose a password, old link", lambda site: "/accounts/reset/MQ/used-token/"),
+    Page("password saved", lambda site: "/accounts/reset/done/"),
+    Page("gate scanner", lambda site: "/scan/future/north/"),
+]
+
+PORTAL_PAGES = [
+    Page("portal list", lambda site: "/portal/", signed_in=True),
+    Page("portal exhibitor", lambda site: f"/portal/{site.exhibitor.pk}/", signed_in=True),
+    Page("lead scan", lambda site: f"/portal/{site.exhibitor.pk}/scan/", signed_in=True),
+]
+
+ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES
+
+
+def build_site(expo, season):
+    """A running expo with a day of sessions, a conference, a speaker, an exhibitor on
+    a floor plan with staff and a lead, and an order of a visitor with long names."""
+    hall = Hall.objects.create(expo=expo, slug="a", name=LONG_ORGANISATION, capacity=500)
+    room = Room.objects.create(expo=expo, hall=hall, slug="r", name="Aula", capacity=100)
+    track = Track.objects.create(expo=expo, slug="g", name="Grön stad", colour="#1b5e20")
+    day = expo.start_date + dt.timedelta(days=1)
+    conference = Conference.objects.create(
+        expo=expo, slug="forum", name="Forum", start_date=day, end_date=day
+    )
+    session = add_session(
+        expo, room, day, 10, capacity=20, track=track, title=f"Workshop: {LONG_ORGANISATION}"
+    )
+    add_session(expo, room, day, 12, capacity=None, conference=conference)
+    speaker = Speaker.objects.create(expo=expo, name="Åsa Öberg-Næss", organisation=LONG_NAME)
+    session.speakers.add(speaker)
+    Venue.objects.create(expo=expo, name=LONG_ORGANISATION, address=LONG_EMAIL)
+    Expo.objects.create(
+        slug="next", name=f"Expo of the {LONG_ORGANISATION}", start_date=day, end_date=day
+    )
+    ScanPoint.objects.create(expo=expo, slug="north", name="North gate", kind="gate")
+    order = services.register(
+        expo, season, [attendee(LONG_NAME, LONG_EMAIL, organisation=LONG_ORGANISATION)]
+    )
+    ticket = order.tickets.get()
+    services.book_session(ticket, session)
+    exhibitor = Exhibitor.objects.create(
+        expo=expo, name="Acme Stad AB", tagline="Smarta gator", website="https://a.se"
+    )
+    booth = Booth.objects.create(expo=expo, hall=hall, code="A1", x=1, y=1, width=3, depth=3)
+    exhibitors.give_booth(booth, exhibitor)
+    invited = exhibitors.add_member(exhibitor, username="nils", email="n@a.se", name="Nils N")
+    staff = get_user_model().objects.create_user(
+        "elsa", email=LONG_EMAIL, first_name="Elsa", last_name=LONG_NAME
+    )
+    exhibitors.add_member(exhibitor, username="elsa", name=LONG_NAME, by_organiser=True)
+    # On two exhibitors' staff, so the portal's start page lists them, not redirects.
+    other = Exhibitor.objects.create(expo=expo, name=f"{LONG_ORGANISATION} (partner)")
+    exhibitors.add_member(other, username="elsa", name=LONG_NAME, by_organiser=True)
+    exhibitors.capture_lead(
+        exhibitor, ticket.code, user=staff, note=f"Wants a booth at {LONG_ORGANISATION}", rating=5
+    )
+    return SimpleNamespace(
+        expo=expo,
+        day=day,
+        session=session,
+        speaker=speaker,
+        exhibitor=exhibitor,
+        order=order,
+        ticket=ticket,
+        staff=staff,
+        my_tickets=f"/expos/future/my-tickets/{order.secret}/",
+        choose_password=urlsplit(set_password_url(invited.user)).path,
+    )
+
+
+def sign_in(page, client, user, url):
+    """Sign ``user`` in on the browser ``page`` with a session made by the test client."""
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
+    )
