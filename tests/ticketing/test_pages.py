@@ -225,7 +225,7 @@ def test_a_full_day_is_explained_at_the_day(client, day_ticket):
     day_ticket.day_capacity = 0
     services.save_ticket_type(day_ticket)
     page = client.post(REGISTER, form(ticket_type=day_ticket.pk)).content.decode()
-    assert '<a href="#id_day">Day ticket is sold out for 2026-06-02.</a>' in page
+    assert '<a href="#id_day">Day ticket is sold out for Tuesday 2 June 2026.</a>' in page
     assert nothing_written()
 
 

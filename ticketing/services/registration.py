@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Session
+from events.translations import translated
 from expo.errors import Conflict, InvalidInput
 
 from .. import admission, emails
@@ -104,7 +105,8 @@ def _check_registration(expo, ticket_type, attendees, day, handed_out):
         ticket_type.sale_ends and now >= ticket_type.sale_ends
     ):
         raise Conflict(
-            _("%(name)s is not on sale now.") % {"name": ticket_type.name}, code="not_on_sale"
+            _("%(name)s is not on sale now.") % {"name": translated(ticket_type, "name")},
+            code="not_on_sale",
         )
     return days
 
