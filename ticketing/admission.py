@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from expo import dates
+
 from . import lookups
 from .models import TicketType
 
@@ -69,7 +71,9 @@ def session_refusal(ticket, session, open_days):
     ticket_type = ticket.ticket_type
     day = session.expo.local_day(session.start)
     if day not in ticket_days(ticket, open_days):
-        return "not_valid_today", _("This ticket is not valid on %(day)s.") % {"day": day}
+        return "not_valid_today", _("This ticket is not valid on %(day)s.") % {
+            "day": dates.long_date(day)
+        }
     if session.conference_id and not admits_conference(ticket_type, session.conference):
         return "not_valid_here", _(
             "This session belongs to %(conference)s; it needs a ticket to that conference."

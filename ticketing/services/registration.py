@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Session
 from events.translations import translated
+from expo import dates
 from expo.errors import Conflict, InvalidInput
 
 from .. import admission, emails
@@ -89,7 +90,7 @@ def _check_registration(expo, ticket_type, attendees, day, handed_out):
                 errors["day"] = _(
                     "The ticket is not valid on %(day)s: the expo is closed or "
                     "the ticket is for other days."
-                ) % {"day": day}
+                ) % {"day": dates.long_date(day)}
             days = [day]
         else:
             if day is not None:
