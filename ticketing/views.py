@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from events import exports
 from events.models import Session
 from events.permissions import is_organiser
+from events.translations import translated
 from expo import throttling
 from expo.errors import Conflict, InvalidInput
 from expo.scoping import expo_or_404
@@ -379,7 +380,7 @@ def my_schedule(request, expo_slug, secret):
     calendar = exports.ical(
         order.expo,
         selectors.booked_sessions(order),
-        name=_("My sessions at %(expo)s") % {"expo": order.expo.name},
+        name=_("My sessions at %(expo)s") % {"expo": translated(order.expo, "name")},
         url_of=lambda session: request.build_absolute_uri(
             reverse("events:session", args=[order.expo.slug, session.pk])
         ),
