@@ -1,10 +1,10 @@
 """Dates and times for people, in the active language, as ``expo/formats`` writes them.
 
 Pages use the same formats through ``|date:"DATE_FORMAT"``, ``|date:"MONTH_DAY_FORMAT"``
-and ``|time:"TIME_FORMAT"``, and the template filters of ``events.templatetags.programme``
-for runs of days; badges and e-mails call these functions, so a day is written the same
-everywhere. Moments are shown on the clock of the time zone that is active (the expo's,
-for a request about it) unless one is given.
+and ``|time:"TIME_FORMAT"``, and the ``day_range`` and ``day_and_time`` filters of
+``events.templatetags.programme``; badges, e-mails and messages call these functions, so
+a day is written the same everywhere. Moments are shown on the clock of the active time
+zone (the expo's, in a request about it) unless one is given.
 """
 
 import datetime as dt
@@ -47,12 +47,13 @@ def expo_day(day):
 
 
 def time_of_day(moment, tz=None):
-    """ "19:30", "19.30" in Finnish."""
+    """A time on the 24-hour clock: "19:30", "19.30" in Finnish."""
     return formats.time_format(_local(moment, tz), "TIME_FORMAT")
 
 
 def date_and_time(moment, tz=None):
-    """ "Tuesday 1 December 2026, 19:30", "tiistai 1. joulukuuta 2026 klo 19.30"."""
+    """A day in full and a time: "Tuesday 1 December 2026, 19:30", "tiistai 1. joulukuuta
+    2026 klo 19.30"."""
     return formats.date_format(_local(moment, tz), "DATETIME_FORMAT")
 
 
@@ -63,7 +64,8 @@ def day_and_time(moment, tz=None):
 
 
 def day_month(day, *, with_year=False):
-    """ "1 December" or "1 December 2026"; "1. joulukuuta 2026" in Finnish."""
+    """A day and its month, the year if asked: "1 December", "1 December 2026";
+    "1. joulukuuta 2026" in Finnish."""
     name = "DAY_MONTH_YEAR_FORMAT" if with_year else "DAY_MONTH_FORMAT"
     return formats.date_format(day, _local_format(name))
 
@@ -79,7 +81,6 @@ def day_range(first, last):
     if first == last:
         return day_month(first, with_year=True)
     if (first.year, first.month) == (last.year, last.month):
-        number = formats.date_format(first, _local_format("DAY_NUMBER_FORMAT"))
-        return f"{number}–{day_month(last, with_year=True)}"
+        return f"{day_number(first)}–{day_month(last, with_year=True)}"
     start = day_month(first, with_year=first.year != last.year)
     return f"{start} – {day_month(last, with_year=True)}"

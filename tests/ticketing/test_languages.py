@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from events.models import Expo, Hall, Room, Session
 from expo import dates
 from tests.conftest import attendee, send_queued_mail
-from ticketing import emails, services
+from ticketing import badges, emails, services
 from ticketing.models import ScannerDevice, ScanPoint, SessionBooking, TicketType
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -169,6 +169,21 @@ def test_finnish_months_follow_a_day_in_the_partitive():
         assert dates.day_range(dt.date(2026, 12, 30), dt.date(2027, 1, 2)) == (
             "30. joulukuuta 2026 – 2. tammikuuta 2027"
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "1, 3 December 2026, 5 January 2027"),
+        ("sv", "1, 3 december 2026, 5 januari 2027"),
+        ("fi", "1., 3. joulukuuta 2026, 5. tammikuuta 2027"),
+        ("da", "1., 3. december 2026, 5. januar 2027"),
+    ],
+)
+def test_a_badge_lists_scattered_days_as_the_language_does(language, text):
+    days = [TUESDAY, dt.date(2026, 12, 3), dt.date(2027, 1, 5)]
+    with translation.override(language):
+        assert badges.days_text(days) == text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
