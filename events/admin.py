@@ -202,7 +202,8 @@ class RoomInline(ScopedTabularInline):
 
 
 @admin.register(Hall)
-class HallAdmin(ExpoPartAdmin):
+class HallAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+    form = translations_form(Hall)
     list_display = ("name", "slug", "expo", "venue", "capacity")
     list_filter = (EXPO_FILTER,)
     search_fields = ("name", "slug")
@@ -214,7 +215,8 @@ class HallAdmin(ExpoPartAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(ExpoPartAdmin):
+class RoomAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+    form = translations_form(Room)
     list_display = ("name", "slug", "hall", "expo", "capacity")
     list_filter = (EXPO_FILTER, ("hall", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "slug", "hall__name")

@@ -26,71 +26,163 @@ from .models import (
 
 SLUG = "oresund-city-expo"
 DAYS = 35
+# The expo's languages, its main one first: the one its texts' own fields are written in.
+LANGUAGES = ["en", "sv", "fi", "da"]
+MAIN_LANGUAGE = LANGUAGES[0]
 
+# The demo's texts are written in English, its main language, and in the expo's other
+# languages as ``{language: text}``.
+DESCRIPTION = {
+    "en": "Thirty-five days of the city of tomorrow: smart city, welfare, sustainability, "
+    "social innovation and housing, with partners from all over the Nordic countries.",
+    "sv": "Trettiofem dagar om morgondagens stad: smart stad, välfärd, hållbarhet, social "
+    "innovation och boende, med partner från hela Norden.",
+    "fi": "Kolmekymmentäviisi päivää huomisen kaupungista: älykäs kaupunki, hyvinvointi, "
+    "kestävyys, sosiaaliset innovaatiot ja asuminen, kumppaneina toimijoita kaikkialta "
+    "Pohjoismaista.",
+    "da": "Femogtredive dage om fremtidens by: smart by, velfærd, bæredygtighed, social "
+    "innovation og boliger, med partnere fra hele Norden.",
+}
+# What a hall and each kind of room is called in each language, before its own name.
+HALL_WORD = {"en": "Hall", "sv": "Hall", "fi": "Halli", "da": "Hal"}
+ROOM_WORDS = {
+    "auditorium": {"en": "Auditorium", "sv": "Auditorium", "fi": "Auditorio", "da": "Auditorium"},
+    "room": {"en": "Room", "sv": "Sal", "fi": "Sali", "da": "Sal"},
+    "stage": {"en": "Stage", "sv": "Scen", "fi": "Lava", "da": "Scene"},
+    "workshop": {"en": "Workshop", "sv": "Verkstad", "fi": "Työpaja", "da": "Værksted"},
+    "studio": {"en": "Studio", "sv": "Studio", "fi": "Studio", "da": "Studie"},
+}
 HALLS = [
-    ("a", "Hall A – Stadshallen", 4000),
-    ("b", "Hall B – Hamnhallen", 2500),
-    ("c", "Hall C – Kvarnen", 1500),
+    ("a", "A – Stadshallen", 4000),
+    ("b", "B – Hamnhallen", 2500),
+    ("c", "C – Kvarnen", 1500),
 ]
 ROOMS = [
-    ("a1", "Auditorium Öresund", "a", 400),
-    ("a2", "Room Malmö", "a", 120),
-    ("a3", "Room Lund", "a", 80),
-    ("b1", "Scene Kajen", "b", 250),
-    ("b2", "Room Ystad", "b", 60),
-    ("b3", "Workshop Verkstan", "b", 30),
-    ("c1", "Room Helsingør", "c", 150),
-    ("c2", "Room Åbo", "c", 90),
-    ("c3", "Studio Tampere", "c", 40),
+    ("a1", "auditorium", "Öresund", "a", 400),
+    ("a2", "room", "Malmö", "a", 120),
+    ("a3", "room", "Lund", "a", 80),
+    ("b1", "stage", "Kajen", "b", 250),
+    ("b2", "room", "Ystad", "b", 60),
+    ("b3", "workshop", "Verkstan", "b", 30),
+    ("c1", "room", "Helsingør", "c", 150),
+    ("c2", "room", "Åbo", "c", 90),
+    ("c3", "studio", "Tampere", "c", 40),
 ]
 TRACKS = [
-    ("smart-city", "Smart city", "#1f5f8b"),
-    ("welfare", "Welfare", "#8b1f4f"),
-    ("sustainability", "Sustainability", "#2e7d32"),
-    ("social-innovation", "Social innovation", "#6a1b9a"),
-    ("housing", "Housing", "#a0522d"),
+    (
+        "smart-city",
+        {"en": "Smart city", "sv": "Smart stad", "fi": "Älykäs kaupunki", "da": "Smart by"},
+        "#1f5f8b",
+    ),
+    (
+        "welfare",
+        {"en": "Welfare", "sv": "Välfärd", "fi": "Hyvinvointi", "da": "Velfærd"},
+        "#8b1f4f",
+    ),
+    (
+        "sustainability",
+        {"en": "Sustainability", "sv": "Hållbarhet", "fi": "Kestävyys", "da": "Bæredygtighed"},
+        "#2e7d32",
+    ),
+    (
+        "social-innovation",
+        {
+            "en": "Social innovation",
+            "sv": "Social innovation",
+            "fi": "Sosiaaliset innovaatiot",
+            "da": "Social innovation",
+        },
+        "#6a1b9a",
+    ),
+    (
+        "housing",
+        {"en": "Housing", "sv": "Boende", "fi": "Asuminen", "da": "Boliger"},
+        "#a0522d",
+    ),
 ]
+# Session titles, each in the language the session is given in.
 TOPICS = {
     "smart-city": [
-        "Sensorer i gatan",
-        "Open data för alla",
-        "Digitala tvillingar av staden",
-        "Smarta trafikljus i Århus",
-        "Cykelstråk som lär sig",
-        "AI i kommunens kundtjänst",
+        ("sv", "Sensorer i gatan"),
+        ("sv", "Open data för alla"),
+        ("en", "Digital twins of the city"),
+        ("da", "Smarte trafiklys i Aarhus"),
+        ("sv", "Cykelstråk som lär sig"),
+        ("fi", "Tekoäly kunnan asiakaspalvelussa"),
     ],
     "welfare": [
-        "Äldreomsorg på distans",
-        "Skolmat som räcker",
-        "Välfærd i nærmiljøet",
-        "Hemtjänst med robotstöd",
-        "Ungas psykiska hälsa",
-        "Hyvinvointia yhdessä",
+        ("sv", "Äldreomsorg på distans"),
+        ("en", "School meals that go round"),
+        ("da", "Velfærd i nærmiljøet"),
+        ("sv", "Hemtjänst med robotstöd"),
+        ("en", "Young people's mental health"),
+        ("fi", "Hyvinvointia yhdessä"),
     ],
     "sustainability": [
-        "Gröna tak och väggar",
-        "Cirkulär byggnation",
-        "Fjärrvärme från avloppsvatten",
-        "Klimatanpassning av kajerna",
-        "Bæredygtig mobilitet",
-        "Kestävä kaupunkiliikenne",
+        ("sv", "Gröna tak och väggar"),
+        ("en", "Circular construction"),
+        ("sv", "Fjärrvärme från avloppsvatten"),
+        ("en", "Making the quays ready for a new climate"),
+        ("da", "Bæredygtig mobilitet"),
+        ("fi", "Kestävä kaupunkiliikenne"),
     ],
     "social-innovation": [
-        "Medborgarbudget i praktiken",
-        "Föreningslivets nya former",
-        "Sociala företag växer",
-        "Borgerinddragelse der virker",
-        "Integration genom idrott",
-        "Yhteisöjen voima",
+        ("sv", "Medborgarbudget i praktiken"),
+        ("en", "New forms of community life"),
+        ("sv", "Sociala företag växer"),
+        ("da", "Borgerinddragelse der virker"),
+        ("en", "Integration through sport"),
+        ("fi", "Yhteisöjen voima"),
     ],
     "housing": [
-        "Bostäder för alla",
-        "Byggemenskaper i Skåne",
-        "Renovering utan rivning",
-        "Almene boliger i fremtiden",
-        "Trähus i flera våningar",
-        "Asumisen uudet muodot",
+        ("sv", "Bostäder för alla"),
+        ("en", "Building groups in Skåne"),
+        ("sv", "Renovering utan rivning"),
+        ("da", "Almene boliger i fremtiden"),
+        ("en", "Timber houses of many storeys"),
+        ("fi", "Asumisen uudet muodot"),
     ],
+}
+# Abstracts: a track's name in the language, then one of these.
+ABSTRACTS = [
+    {
+        "en": "{track}: what Nordic cities are trying, and what works.",
+        "sv": "{track}: vad nordiska städer prövar, och vad som fungerar.",
+        "fi": "{track}: mitä Pohjoismaiden kaupungit kokeilevat ja mikä toimii.",
+        "da": "{track}: hvad nordiske byer afprøver, og hvad der virker.",
+    },
+    {
+        "en": "{track}: lessons from ten years of pilots, and what comes next.",
+        "sv": "{track}: lärdomar från tio år av försök, och vad som kommer sedan.",
+        "fi": "{track}: opetuksia kymmenen vuoden kokeiluista ja mitä seuraavaksi.",
+        "da": "{track}: erfaringer fra ti års forsøg, og hvad der kommer bagefter.",
+    },
+    {
+        "en": "{track}: bring your questions; the speakers bring their figures.",
+        "sv": "{track}: ta med dina frågor; talarna tar med sina siffror.",
+        "fi": "{track}: tuo kysymyksesi, puhujat tuovat lukunsa.",
+        "da": "{track}: tag dine spørgsmål med; talerne har tallene med.",
+    },
+]
+BIOGRAPHIES = [
+    {
+        "en": "{name} works on the city of tomorrow at {organisation}.",
+        "sv": "{name} arbetar med morgondagens stad på {organisation}.",
+        "fi": "{name} kehittää huomisen kaupunkia, työpaikkana {organisation}.",
+        "da": "{name} arbejder med fremtidens by hos {organisation}.",
+    },
+    {
+        "en": "{name} has led projects at {organisation} for many years.",
+        "sv": "{name} har lett projekt på {organisation} i många år.",
+        "fi": "{name} on johtanut hankkeita monta vuotta, työpaikkana {organisation}.",
+        "da": "{name} har ledet projekter hos {organisation} i mange år.",
+    },
+]
+CONFERENCE_DESCRIPTION = {
+    "en": "{name}: two days in Auditorium Öresund.",
+    "sv": "{name}: två dagar i Auditorium Öresund.",
+    "fi": "{name}: kaksi päivää, Auditorio Öresund.",
+    "da": "{name}: to dage i Auditorium Öresund.",
 }
 KINDS = (
     [Session.Kind.TALK] * 5
@@ -156,52 +248,105 @@ ORGANISATIONS = [
     "Sitra",
     "Hyresgästföreningen",
 ]
-LANGUAGES = ["sv", "sv", "en", "en", "da", "fi"]
 # Slots each room runs, as (minutes after the day's midnight, length in minutes). The
 # last one, at 00:15 the next morning, fits only a night the expo stays open.
 SLOTS = [(600, 60), (690, 60), (810, 90), (930, 60), (1020, 60), (1170, 90), (1455, 30)]
 
 
+def written(texts, **values):
+    """``texts`` (``{language: text}``, each filled in with ``values``) as a translatable
+    field takes them: the main language's text, and ``{language: text}`` of the others.
+    A value may itself be ``{language: text}``, for a name said differently in each. A
+    translation that reads the same as the main text is left out."""
+    filled = {
+        code: text.format(
+            **{
+                name: value[code] if isinstance(value, dict) else value
+                for name, value in values.items()
+            }
+        )
+        for code, text in texts.items()
+    }
+    main = filled.pop(MAIN_LANGUAGE)
+    return main, {code: text for code, text in filled.items() if text != main}
+
+
 def build(start, *, progress=None):
     """Create the demo expo from ``start``; return it. Call inside a transaction."""
     chance = random.Random(2026)
+    description, description_translations = written(DESCRIPTION)
     expo = Expo.objects.create(
         slug=SLUG,
         name="Öresund City Expo",
-        description="Thirty-five days of the city of tomorrow: smart city, welfare, "
-        "sustainability, social innovation and housing, with partners from all over the "
-        "Nordic countries.",
+        description=description,
+        description_translations=description_translations,
         start_date=start,
         end_date=start + dt.timedelta(days=DAYS - 1),
         time_zone="Europe/Stockholm",
+        languages=LANGUAGES,
     )
     venue = Venue.objects.create(expo=expo, name="Mässcentrum Hyllie", address="Hyllie, Malmö")
-    halls = {
-        slug: Hall.objects.create(expo=expo, venue=venue, slug=slug, name=name, capacity=capacity)
-        for slug, name, capacity in HALLS
-    }
-    rooms = Room.objects.bulk_create(
-        Room(expo=expo, hall=halls[hall], slug=slug, name=name, capacity=capacity)
-        for slug, name, hall, capacity in ROOMS
-    )
-    tracks = Track.objects.bulk_create(
-        Track(expo=expo, slug=slug, name=name, colour=colour) for slug, name, colour in TRACKS
-    )
+    halls = {}
+    for slug, name, capacity in HALLS:
+        main, others = written(dict.fromkeys(HALL_WORD, "{word} {name}"), word=HALL_WORD, name=name)
+        halls[slug] = Hall.objects.create(
+            expo=expo,
+            venue=venue,
+            slug=slug,
+            name=main,
+            name_translations=others,
+            capacity=capacity,
+        )
+    rooms = []
+    for slug, kind, name, hall, capacity in ROOMS:
+        words = ROOM_WORDS[kind]
+        main, others = written(dict.fromkeys(words, "{word} {name}"), word=words, name=name)
+        rooms.append(
+            Room(
+                expo=expo,
+                hall=halls[hall],
+                slug=slug,
+                name=main,
+                name_translations=others,
+                capacity=capacity,
+            )
+        )
+    rooms = Room.objects.bulk_create(rooms)
+    tracks = []
+    for slug, names, colour in TRACKS:
+        name, name_translations = written(names)
+        tracks.append(
+            Track(
+                expo=expo,
+                slug=slug,
+                name=name,
+                name_translations=name_translations,
+                colour=colour,
+            )
+        )
+    tracks = Track.objects.bulk_create(tracks)
     _opening_days(expo)
     windows = selectors.opening_windows(expo)
     open_days = list(windows)
     conferences = _conferences(expo, open_days, tracks)
-    speakers = Speaker.objects.bulk_create(
-        Speaker(
-            expo=expo,
-            name=f"{first} {last}",
-            organisation=chance.choice(ORGANISATIONS),
-            biography=f"{first} works on the city of tomorrow.",
+    speakers = []
+    for index, (first, last) in enumerate(
+        itertools.islice(((f, surname) for surname in LAST_NAMES for f in FIRST_NAMES), 0, None, 4)
+    ):
+        organisation = chance.choice(ORGANISATIONS)
+        biography, biography_translations = written(
+            BIOGRAPHIES[index % len(BIOGRAPHIES)], name=first, organisation=organisation
         )
-        for first, last in itertools.islice(
-            ((f, surname) for surname in LAST_NAMES for f in FIRST_NAMES), 0, None, 4
+        speakers.append(
+            Speaker(
+                expo=expo,
+                name=f"{first} {last}",
+                organisation=organisation,
+                biography=biography,
+                biography_translations=biography_translations,
+            )
         )
-    )
+    speakers = Speaker.objects.bulk_create(speakers)
     sessions, speaker_links = _programme(
         expo, windows, rooms, tracks, conferences, speakers, chance, progress
     )
@@ -214,11 +359,11 @@ def build(start, *, progress=None):
 
 
 def _opening_days(expo):
-    """Closed on the Mondays of the first two weeks, open late on Fridays, and one night
-    that runs past midnight."""
+    """Closed on the Mondays of the first two weeks (but open on the first day, whatever
+    day of the week it is), open late on Fridays, and one night that runs past midnight."""
     rows = []
     for offset, day in enumerate(expo.days):
-        if day.weekday() == 0 and offset < 14:
+        if day.weekday() == 0 and 0 < offset < 14:
             rows.append(OpeningDay(expo=expo, date=day, is_closed=True, note="Closed"))
         elif day.weekday() == 4:
             rows.append(
@@ -251,6 +396,7 @@ def _conferences(expo, open_days, tracks):
     ]
     conferences = {}
     for slug, name, days, track in plans:
+        description, description_translations = written(CONFERENCE_DESCRIPTION, name=name)
         conference = Conference.objects.create(
             expo=expo,
             slug=slug,
@@ -258,7 +404,8 @@ def _conferences(expo, open_days, tracks):
             start_date=days[0],
             end_date=days[-1],
             capacity=350,
-            description=f"{name}: two days in Auditorium Öresund.",
+            description=description,
+            description_translations=description_translations,
         )
         conferences[conference] = (set(days), track)
     return conferences
@@ -270,6 +417,7 @@ def _programme(expo, windows, rooms, tracks, conferences, speakers, chance, prog
     sessions, links = [], []
     main_room = rooms[0]
     titles = {track.slug: itertools.cycle(TOPICS[track.slug]) for track in tracks}
+    track_names = {slug: names for slug, names, _colour in TRACKS}
     for day_index, (day, (opens, closes)) in enumerate(windows.items()):
         midnight = dt.datetime.combine(day, dt.time(0), tzinfo=expo.tz)
         slots = [
@@ -293,17 +441,22 @@ def _programme(expo, windows, rooms, tracks, conferences, speakers, chance, prog
                 track = conferences[conference][1] if in_conference else chance.choice(tracks)
                 kind = Session.Kind.PANEL if in_conference else chance.choice(KINDS)
                 bookable = kind in {Session.Kind.WORKSHOP, Session.Kind.TOUR}
+                language, title = next(titles[track.slug])
+                abstract, abstract_translations = written(
+                    chance.choice(ABSTRACTS), track=track_names[track.slug]
+                )
                 sessions.append(
                     Session(
                         expo=expo,
-                        title=next(titles[track.slug]),
-                        abstract=f"{track.name}: what Nordic cities are trying, and what works.",
+                        title=title,
+                        abstract=abstract,
+                        abstract_translations=abstract_translations,
                         kind=kind,
                         room=room,
                         start=start,
                         end=end,
                         capacity=min(room.capacity, 25) if bookable else None,
-                        language=chance.choice(LANGUAGES),
+                        language=language,
                         track=track,
                         conference=conference if in_conference else None,
                     )

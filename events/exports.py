@@ -13,7 +13,7 @@ import icalendar
 from django.utils import timezone
 
 from . import selectors
-from .translations import translated
+from .translations import room_and_hall, translated
 
 PRODUCT = "-//Expo//Programme//EN"
 # Stable identifiers for a session in any export, derived from its id.
@@ -47,7 +47,7 @@ def ical(expo, sessions, *, name, url_of):
         event.add("dtstart", session.start.astimezone(dt.UTC))
         event.add("dtend", session.end.astimezone(dt.UTC))
         event.add("summary", translated(session, "title"))
-        event.add("location", f"{session.room.name}, {session.room.hall.name}")
+        event.add("location", room_and_hall(session.room))
         event.add("url", url_of(session))
         if abstract := translated(session, "abstract"):
             event.add("description", abstract)

@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from expo import dates
+
 from .models import Session
+from .translations import translated
 
 
 class ProgrammeFilterForm(forms.Form):
@@ -28,12 +30,10 @@ class ProgrammeFilterForm(forms.Form):
 
     def __init__(self, *args, expo, days, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["day"].widget.choices = [
-            (day.isoformat(), date_format(day, "l j F")) for day in days
-        ]
+        self.fields["day"].widget.choices = [(day.isoformat(), dates.expo_day(day)) for day in days]
         self.days = days
         self.fields["track"].choices = [("", _("Any"))] + [
-            (track.slug, track.name) for track in expo.tracks.order_by("name")
+            (track.slug, translated(track, "name")) for track in expo.tracks.order_by("name")
         ]
         self.fields["conference"].choices = [("", _("Any"))] + [
             (conference.slug, conference.name) for conference in expo.conferences.all()

@@ -206,6 +206,7 @@ class Hall(models.Model):
     )
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
+    name_translations = translations_field(_("name in other languages"))
     capacity = models.PositiveIntegerField(
         _("safety capacity"),
         validators=[MinValueValidator(1)],
@@ -239,6 +240,7 @@ class Room(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.RESTRICT, related_name="rooms")
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
+    name_translations = translations_field(_("name in other languages"))
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
 
     objects = ScopedManager(expo="expo")

@@ -61,7 +61,7 @@ class UniqueSlugInExpoMixin:
 class HallSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = Hall
-        fields = ["slug", "name", "capacity"]
+        fields = ["slug", "name", "name_translations", "capacity"]
 
 
 class RoomSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):
@@ -69,7 +69,7 @@ class RoomSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSe
 
     class Meta:
         model = Room
-        fields = ["slug", "name", "hall", "capacity"]
+        fields = ["slug", "name", "name_translations", "hall", "capacity"]
 
 
 class TrackSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.ModelSerializer):

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from expo import dates
 from expo.errors import Conflict, InvalidInput
 
 from . import selectors
@@ -104,7 +104,7 @@ def _opening_hours_problem(session):
         if opens <= session.start < closes:
             if session.end > closes:
                 return _("The expo closes at %(time)s that day; the session must end by then.") % {
-                    "time": time_format(closes.astimezone(expo.tz), "H:i")
+                    "time": dates.time_of_day(closes, expo.tz)
                 }
             return None
     day = expo.local_day(session.start)
@@ -115,12 +115,12 @@ def _opening_hours_problem(session):
             "day": day,
         }
     if day not in windows:
-        return _("The expo is closed on %(day)s.") % {"day": date_format(day)}
+        return _("The expo is closed on %(day)s.") % {"day": dates.long_date(day)}
     opens, closes = windows[day]
     return _("The expo is open from %(opens)s to %(closes)s on %(day)s.") % {
-        "opens": time_format(opens.astimezone(expo.tz), "H:i"),
-        "closes": time_format(closes.astimezone(expo.tz), "H:i"),
-        "day": date_format(day),
+        "opens": dates.time_of_day(opens, expo.tz),
+        "closes": dates.time_of_day(closes, expo.tz),
+        "day": dates.long_date(day),
     }
 
 

@@ -16,6 +16,8 @@ from .models import Expo, validate_single_line
 # The translatable fields of each model, by model name.
 FIELDS = {
     "expo": ("name", "description"),
+    "hall": ("name",),
+    "room": ("name",),
     "track": ("name", "description"),
     "conference": ("name", "description"),
     "speaker": ("biography",),
@@ -28,6 +30,14 @@ def translated(obj, field, language=None):
     language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
     texts = getattr(obj, f"{field}_translations", None) or {}
     return texts.get(language) or getattr(obj, field)
+
+
+def room_and_hall(room, language=None):
+    """Where a room is, for a visitor: "Room 3, Hall B", both names in their language."""
+    return _("%(room)s, %(hall)s") % {
+        "room": translated(room, "name", language),
+        "hall": translated(room.hall, "name", language),
+    }
 
 
 def translations_form(model, base=forms.ModelForm):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from events.demo import Shot
+from events.demo import Shot, written
 from events.models import Session
 
 from .models import Booth, BoothDay, Exhibitor, Member
@@ -15,16 +15,114 @@ from .models import Booth, BoothDay, Exhibitor, Member
 PORTAL_USER = "exhibitor"
 PORTAL_PASSWORD = "expo-demo-2026"
 
+# Exhibitors with a name of their own, and their taglines in each of the demo's languages.
 KINDS = [
-    ("Stadsbyggnadskontoret", "City planning for everyone"),
-    ("Öresundståg", "Trains across the strait"),
-    ("Lunds universitet", "Research you can touch"),
-    ("Malmö Stad Miljö", "A greener city, together"),
-    ("Københavns Kommune", "Across the bridge"),
-    ("Cykelfrämjandet", "More people on bikes"),
-    ("Sydvatten", "Clean water for the region"),
-    ("Region Skåne", "Health and mobility"),
+    (
+        "Stadsbyggnadskontoret",
+        {
+            "en": "City planning for everyone",
+            "sv": "Stadsplanering för alla",
+            "fi": "Kaupunkisuunnittelua kaikille",
+            "da": "Byplanlægning for alle",
+        },
+    ),
+    (
+        "Öresundståg",
+        {
+            "en": "Trains across the strait",
+            "sv": "Tåg över sundet",
+            "fi": "Junalla salmen yli",
+            "da": "Tog over sundet",
+        },
+    ),
+    (
+        "Lunds universitet",
+        {
+            "en": "Research you can touch",
+            "sv": "Forskning du kan ta på",
+            "fi": "Tutkimusta, johon voi koskea",
+            "da": "Forskning, du kan røre ved",
+        },
+    ),
+    (
+        "Malmö Stad Miljö",
+        {
+            "en": "A greener city, together",
+            "sv": "En grönare stad, tillsammans",
+            "fi": "Vihreämpi kaupunki yhdessä",
+            "da": "En grønnere by, sammen",
+        },
+    ),
+    (
+        "Københavns Kommune",
+        {
+            "en": "Across the bridge",
+            "sv": "Över bron",
+            "fi": "Sillan toiselta puolelta",
+            "da": "Over broen",
+        },
+    ),
+    (
+        "Cykelfrämjandet",
+        {
+            "en": "More people on bikes",
+            "sv": "Fler som cyklar",
+            "fi": "Lisää ihmisiä pyörän selkään",
+            "da": "Flere på cykel",
+        },
+    ),
+    (
+        "Sydvatten",
+        {
+            "en": "Clean water for the region",
+            "sv": "Rent vatten åt regionen",
+            "fi": "Puhdasta vettä koko alueelle",
+            "da": "Rent vand til regionen",
+        },
+    ),
+    (
+        "Region Skåne",
+        {
+            "en": "Health and mobility",
+            "sv": "Hälsa och rörlighet",
+            "fi": "Terveyttä ja liikkumista",
+            "da": "Sundhed og mobilitet",
+        },
+    ),
 ]
+# Taglines of the others, dealt in turn.
+TAGLINES = [
+    {
+        "en": "Ideas for the city of tomorrow",
+        "sv": "Idéer för morgondagens stad",
+        "fi": "Ideoita huomisen kaupunkiin",
+        "da": "Idéer til fremtidens by",
+    },
+    {
+        "en": "Made in the Öresund region",
+        "sv": "Gjort i Öresundsregionen",
+        "fi": "Tehty Juutinrauman alueella",
+        "da": "Lavet i Øresundsregionen",
+    },
+    {
+        "en": "Come and try it at our booth",
+        "sv": "Kom och prova i vår monter",
+        "fi": "Tule kokeilemaan osastollemme",
+        "da": "Kom og prøv det på vores stand",
+    },
+    {
+        "en": "Small steps, big changes",
+        "sv": "Små steg, stora förändringar",
+        "fi": "Pieniä askelia, suuria muutoksia",
+        "da": "Små skridt, store forandringer",
+    },
+]
+DESCRIPTION = {
+    "en": "{name} shows its work at the expo. {tagline}.",
+    "sv": "{name} visar sitt arbete på mässan. {tagline}.",
+    "fi": "{name} esittelee työtään messuilla. {tagline}.",
+    "da": "{name} viser sit arbejde på messen. {tagline}.",
+}
 WORDS = [
     "Energi",
     "Bygg",
@@ -75,22 +173,27 @@ def extend(expo):
     tracks = list(expo.tracks.order_by("name"))
     halls = list(expo.halls.order_by("name"))
     names = KINDS + [
-        (f"{word}verket Öresund", f"Everything about {word.lower()}") for word in WORDS
+        (f"{word}verket Öresund", TAGLINES[index % len(TAGLINES)])
+        for index, word in enumerate(WORDS)
     ]
     days = expo.days
     exhibitors = []
-    for index, (name, tagline) in enumerate(names[:50]):
+    for index, (name, taglines) in enumerate(names[:50]):
         tier = "main_partner" if index < 3 else "partner" if index < 12 else "exhibitor"
         week = index % 5 if index >= 20 else None  # some come for one week only
         own_days = (
             [day.isoformat() for day in days[week * 7 : week * 7 + 7]] if week is not None else []
         )
+        tagline, tagline_translations = written(taglines)
+        description, description_translations = written(DESCRIPTION, name=name, tagline=taglines)
         exhibitors.append(
             Exhibitor(
                 expo=expo,
                 name=name,
                 tagline=tagline,
-                description=f"{name} shows its work at the expo. {tagline}.",
+                tagline_translations=tagline_translations,
+                description=description,
+                description_translations=description_translations,
                 website=f"https://example.org/{index}",
                 tier=tier,
                 days=own_days,

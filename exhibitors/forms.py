@@ -1,10 +1,10 @@
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelMultipleChoiceField
 
 from events.models import Track
-from events.translations import translations_form
+from events.translations import translated, translations_form
+from expo import dates
 
 from .models import Exhibitor
 
@@ -107,8 +107,8 @@ class DirectoryFilterForm(forms.Form):
             (track.slug, track.name) for track in expo.tracks.order_by("name")
         ]
         self.fields["hall"].choices = [("", _("Any"))] + [
-            (hall.slug, hall.name) for hall in expo.halls.order_by("name")
+            (hall.slug, translated(hall, "name")) for hall in expo.halls.order_by("name")
         ]
         self.fields["day"].widget.choices = [("", _("Any"))] + [
-            (day.isoformat(), date_format(day, "l j F")) for day in days
+            (day.isoformat(), dates.expo_day(day)) for day in days
         ]

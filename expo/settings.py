@@ -199,6 +199,8 @@ FORMAT_MODULE_PATH = ["expo.formats"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Stockholm")
 USE_TZ = True
+# Dates and times as each language writes them, the same on pages, badges and e-mails.
+FORMAT_MODULE_PATH = ["expo.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

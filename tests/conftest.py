@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.db import connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 from django_tasks_db.management.commands import db_worker
 from rest_framework.test import APIClient
@@ -303,3 +303,12 @@ def holders(future_expo, future_season):
         ).tickets.get()
         for n in range(5)
     ]
+
+
+# Each test starts in the site's main language: a request through the test client leaves
+# the language it chose active in the thread (a server's next request chooses again), and
+# messages, dates and times are written in it.
+@pytest.fixture(autouse=True)
+def main_language_after_each_test():
+    yield
+    translation.deactivate()

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from events.admin import EXPO_FILTER, ExpoPartAdmin
 from events.admin_base import ScopedModelAdmin, ScopedTabularInline
 from events.models import Expo, Session
+from events.translations import TranslationsAdminMixin, translations_form
 from expo.errors import DomainError
 
 from . import services
@@ -29,7 +30,8 @@ from .views import sheets_response
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(ExpoPartAdmin):
+class TicketTypeAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+    form = translations_form(TicketType)
     list_display = ["name", "expo", "kind", "price", "capacity", "day_capacity", "sale_ends"]
     list_filter = [EXPO_FILTER, "kind"]
     search_fields = ["name", "slug"]

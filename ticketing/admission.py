@@ -3,10 +3,10 @@ session booking and check-in."""
 
 import datetime as dt
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events.translations import translated
+from expo import dates
 
 from . import lookups
 from .models import TicketType
@@ -73,7 +73,7 @@ def session_refusal(ticket, session, open_days):
     day = session.expo.local_day(session.start)
     if day not in ticket_days(ticket, open_days):
         return "not_valid_today", _("This ticket is not valid on %(day)s.") % {
-            "day": date_format(day, "l j F Y")
+            "day": dates.long_date(day)
         }
     if session.conference_id and not admits_conference(ticket_type, session.conference):
         return "not_valid_here", _(

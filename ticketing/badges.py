@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import qrcode
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.lib.colors import HexColor, white
@@ -30,6 +29,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from events.translations import translated
+from expo import dates
 
 from . import admission
 
@@ -181,32 +183,19 @@ def fit_lines(text, font, width, largest, smallest, *, one_line_smallest=None, m
     return smallest, [first, _cut(text[len(first) :].lstrip(), font, smallest, width)]
 
 
-def _day_month(day, with_year=False):
-    return date_format(day, "j F Y" if with_year else "j F")
-
-
-def range_text(first, last):
-    """A run of days: "3 June 2026", "1–7 June 2026", "29 June – 3 July 2026"."""
-    if first == last:
-        return _day_month(first, True)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{_day_month(last, True)}"
-    return f"{_day_month(first, first.year != last.year)} – {_day_month(last, True)}"
-
-
 def days_text(days):
-    """Days, compactly: a run as "1–7 June 2026" (see ``range_text``), a few scattered
-    days as "1, 3, 5 June 2026", many as "30 days, 1 June – 5 July 2026". ``days`` are
-    sorted dates in the expo's time zone."""
+    """Days, compactly, as the active language writes them (``expo.dates``): a run as
+    "1–7 June 2026", a few scattered days as "1, 3, 5 June 2026", many as "30 days, 1 June
+    – 5 July 2026". ``days`` are sorted dates in the expo's time zone."""
     if not days:
         return ""
     first, last = days[0], days[-1]
     if (last - first).days == len(days) - 1:
-        return range_text(first, last)
+        return dates.day_range(first, last)
     if len(days) > 4:
         return _("%(count)d days, %(range)s") % {
             "count": len(days),
-            "range": range_text(first, last),
+            "range": dates.day_range(first, last),
         }
     groups = []  # the days of one month: "1, 3 June"
     for day in days:
@@ -215,7 +204,7 @@ def days_text(days):
         else:
             groups.append([day])
     return ", ".join(
-        ", ".join([str(day.day) for day in group[:-1]] + [_day_month(group[-1])])
+        ", ".join([dates.day_number(day) for day in group[:-1]] + [dates.day_month(group[-1])])
         + (f" {group[-1].year}" if group is groups[-1] or group[-1].year != last.year else "")
         for group in groups
     )
@@ -243,10 +232,10 @@ def draw_badge(canvas, ticket, days, left, bottom, height=BADGE_HEIGHT):
 
     canvas.setFillColorRGB(0.1, 0.1, 0.1)
     y = top - BAND_HEIGHT - 8 * mm
-    size, lines = fit_lines(expo.name, BOLD, TEXT_WIDTH, 12, 8, max_lines=1)
+    size, lines = fit_lines(translated(expo, "name"), BOLD, TEXT_WIDTH, 12, 8, max_lines=1)
     _line(canvas, lines[0], BOLD, size, x, y)
     y -= 5 * mm
-    _line(canvas, range_text(expo.start_date, expo.end_date), REGULAR, 9, x, y)
+    _line(canvas, dates.day_range(expo.start_date, expo.end_date), REGULAR, 9, x, y)
 
     # The name and organisation, centred in the space between the expo's dates and
     # the ticket type.
@@ -278,7 +267,9 @@ def draw_badge(canvas, ticket, days, left, bottom, height=BADGE_HEIGHT):
         _line(canvas, text, font, size, x, y)
 
     qr_top = bottom + QR_BOTTOM + QR_SIZE
-    size, lines = fit_lines(ticket_type.name, REGULAR, TEXT_WIDTH, 11, 7, max_lines=1)
+    size, lines = fit_lines(
+        translated(ticket_type, "name"), REGULAR, TEXT_WIDTH, 11, 7, max_lines=1
+    )
     _line(canvas, lines[0], REGULAR, size, x, qr_top + 6 * mm)
     size, lines = fit_lines(days_text(days), REGULAR, TEXT_WIDTH, 11, 7, max_lines=1)
     _line(canvas, lines[0], REGULAR, size, x, qr_top + 1.5 * mm)

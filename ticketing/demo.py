@@ -4,12 +4,46 @@ import datetime as dt
 
 from django.utils import timezone
 
-from events.demo import Shot
+from events.demo import Shot, written
 from events.models import Hall, Session
 from expo.errors import Conflict, InvalidInput
 
 from . import admission, services
 from .models import Quota, ScannerDevice, ScanPoint, TicketType
+
+# The ticket types' names in each of the demo's languages.
+NAMES = {
+    "day": {"en": "Day ticket", "sv": "Dagsbiljett", "fi": "Päivälippu", "da": "Dagsbillet"},
+    "weekend": {
+        "en": "Weekend pass",
+        "sv": "Helgbiljett",
+        "fi": "Viikonloppulippu",
+        "da": "Weekendbillet",
+    },
+    "season": {"en": "Season ticket", "sv": "Säsongskort", "fi": "Kausikortti", "da": "Sæsonkort"},
+    "press": {"en": "Press", "sv": "Press", "fi": "Media", "da": "Presse"},
+    "speaker": {"en": "Speaker", "sv": "Talare", "fi": "Puhuja", "da": "Taler"},
+    "exhibitor": {
+        "en": "Exhibitor staff",
+        "sv": "Utställarpersonal",
+        "fi": "Näytteilleasettajan henkilökunta",
+        "da": "Udstillerpersonale",
+    },
+}
+# A conference's own name stays as it is; its ticket says what it is in each language.
+CONFERENCE_TICKET = {
+    "en": "{name}",
+    "sv": "{name} (konferensbiljett)",
+    "fi": "{name} (konferenssilippu)",
+    "da": "{name} (konferencebillet)",
+}
+
+
+def _ticket_type(expo, slug, **fields):
+    name, name_translations = written(NAMES[slug])
+    return TicketType(
+        expo=expo, slug=slug, name=name, name_translations=name_translations, **fields
+    )
 
 
 def extend(expo):
@@ -17,29 +51,23 @@ def extend(expo):
     open_days = admission.open_days(expo)
     weekend = [day.isoformat() for day in open_days if day.weekday() >= 5][:2]
     types = [
-        TicketType(
-            expo=expo, slug="day", name="Day ticket", kind="day", price=150, day_capacity=12_000
+        _ticket_type(expo, "day", kind="day", price=150, day_capacity=12_000),
+        _ticket_type(
+            expo, "weekend", kind="multi_day", price=250, valid_days=weekend, capacity=5_000
         ),
-        TicketType(
-            expo=expo,
-            slug="weekend",
-            name="Weekend pass",
-            kind="multi_day",
-            price=250,
-            valid_days=weekend,
-            capacity=5_000,
-        ),
-        TicketType(expo=expo, slug="season", name="Season ticket", kind="season", price=595),
-        TicketType(expo=expo, slug="press", name="Press", kind="press"),
-        TicketType(expo=expo, slug="speaker", name="Speaker", kind="speaker"),
-        TicketType(expo=expo, slug="exhibitor", name="Exhibitor staff", kind="exhibitor"),
+        _ticket_type(expo, "season", kind="season", price=595),
+        _ticket_type(expo, "press", kind="press"),
+        _ticket_type(expo, "speaker", kind="speaker"),
+        _ticket_type(expo, "exhibitor", kind="exhibitor"),
     ]
     for conference in expo.conferences.all():
+        name, name_translations = written(CONFERENCE_TICKET, name=conference.name)
         types.append(
             TicketType(
                 expo=expo,
                 slug=conference.slug,
-                name=conference.name,
+                name=name,
+                name_translations=name_translations,
                 kind="conference",
                 conference=conference,
                 price=1_200,

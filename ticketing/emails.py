@@ -88,9 +88,9 @@ def order_confirmation(order_id):
 
 @outbox.composer(gettext_lazy("seat freed"))
 def seat_freed(booking_id):
-    booking = SessionBooking.objects.select_related("ticket__order__expo", "session__room").get(
-        pk=booking_id
-    )
+    booking = SessionBooking.objects.select_related(
+        "ticket__order__expo", "session__room__hall"
+    ).get(pk=booking_id)
     order = booking.ticket.order
     with translation.override(order.language):
         context = {

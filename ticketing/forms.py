@@ -4,22 +4,17 @@
 import datetime as dt
 
 from django import forms
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from events.translations import translated
+from expo.dates import long_date
 
 from . import admission
 from .models import TicketType
 
-# Dates on the visitor's pages: weekday, day, month and year spelled out, so that no
-# reader has to guess whether 6/2 is June or February.
-DAY_FORMAT = "l j F Y"
-
 # However many tickets a type allows in one order, a page never grows past this.
 MOST_ATTENDEE_ROWS = 50
-
-
-def long_date(day):
-    return date_format(day, DAY_FORMAT)
 
 
 def price_label(ticket_type):
@@ -30,7 +25,7 @@ def price_label(ticket_type):
 
 
 def ticket_label(ticket_type):
-    return f"{ticket_type.name} — {price_label(ticket_type)}"
+    return f"{translated(ticket_type, 'name')} — {price_label(ticket_type)}"
 
 
 def validity_label(ticket_type, days):

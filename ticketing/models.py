@@ -13,7 +13,8 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from events.models import Conference, Expo, Hall, Session
+from events import translations
+from events.models import Conference, Expo, Hall, Session, translations_field
 from events.selectors import opening_windows
 from expo.validation import validate_day
 
@@ -37,6 +38,8 @@ class TicketType(models.Model):
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_translations = translations_field(_("name in other languages"))
+    description_translations = translations_field(_("description in other languages"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     price = models.DecimalField(
         _("price"), max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)]
@@ -140,6 +143,10 @@ class TicketType(models.Model):
     def is_public(self):
         """Sold on the registration page and API to anyone."""
         return self.kind not in self.STAFF_KINDS
+
+
+# Its name and description are written in each of the expo's languages.
+translations.FIELDS["tickettype"] = ("name", "description")
 
 
 class Quota(models.Model):

@@ -115,7 +115,7 @@ def attendance(expo, day=None, *, now=None):
     halls = [
         {
             "slug": hall.slug,
-            "name": hall.name,
+            "name": translated(hall, "name"),
             "occupancy": counters.get(f"hall:{hall.pk}", empty).inside,
             "capacity": hall.capacity,
         }
@@ -128,7 +128,7 @@ def attendance(expo, day=None, *, now=None):
         {
             "id": session.pk,
             "title": translated(session, "title"),
-            "room": session.room.name,
+            "room": translated(session.room, "name"),
             "present": counters[f"session:{session.pk}"].inside,
             "capacity": session.seats,
         }
@@ -221,7 +221,7 @@ def crowding(expo, day=None):
     for hall in expo.halls.order_by("name"):
         share = inside.get(f"hall:{hall.pk}", 0) / hall.capacity if hall.capacity else 0
         level = "quiet" if share < 0.6 else "busy" if share < 0.9 else "full"
-        halls.append({"slug": hall.slug, "name": hall.name, "level": level})
+        halls.append({"slug": hall.slug, "name": translated(hall, "name"), "level": level})
     return {"day": day.isoformat(), "halls": halls}
 
 

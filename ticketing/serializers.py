@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from events.models import Conference, Hall, Session
 from events.serializers import ExpoSlugField, UniqueSlugInExpoMixin
+from events.translations import translated
 from expo.validation import DayField, MomentField
 
 from . import admission, emails, services
@@ -30,6 +31,8 @@ class TicketTypeSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
             "slug",
             "name",
             "description",
+            "name_translations",
+            "description_translations",
             "kind",
             "price",
             "valid_days",
@@ -248,11 +251,16 @@ class CheckInRequestSerializer(serializers.Serializer):
 
 class ScannedTicketSerializer(serializers.ModelSerializer):
     ticket_type = serializers.SlugField(source="ticket_type.slug")
-    ticket_type_name = serializers.CharField(source="ticket_type.name")
+    ticket_type_name = serializers.SerializerMethodField(
+        help_text="In the language of the request, else the expo's main language."
+    )
 
     class Meta:
         model = Ticket
         fields = ["id", "holder_name", "ticket_type", "ticket_type_name"]
+
+    def get_ticket_type_name(self, ticket) -> str:
+        return translated(ticket.ticket_type, "name")
 
 
 class CheckInAnswerSerializer(serializers.Serializer):
@@ -270,7 +278,7 @@ class CheckInAnswerSerializer(serializers.Serializer):
                 "id": ticket.pk,
                 "holder_name": ticket.holder_name,
                 "ticket_type": ticket.ticket_type.slug,
-                "ticket_type_name": ticket.ticket_type.name,
+                "ticket_type_name": translated(ticket.ticket_type, "name"),
             }
         return {
             "result": answer.check_in.result,

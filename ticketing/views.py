@@ -542,7 +542,7 @@ def my_schedule(request, expo_slug, secret):
     calendar = exports.ical(
         order.expo,
         selectors.booked_sessions(order),
-        name=_("My sessions at %(expo)s") % {"expo": order.expo.name},
+        name=_("My sessions at %(expo)s") % {"expo": translated(order.expo, "name")},
         url_of=lambda session: request.build_absolute_uri(
             reverse("events:session", args=[order.expo.slug, session.pk])
         ),

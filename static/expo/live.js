@@ -77,11 +77,11 @@
       label.setAttribute("x", index * slot + slot / 2);
       label.setAttribute("y", height - 6);
       label.setAttribute("class", "chart-label");
-      label.textContent = hour.hour;
+      label.textContent = config.hourLabels[hour.hour] || hour.hour;
       svg.append(label);
     });
     document.getElementById("chart-summary").textContent =
-      hours.map((h) => `${h.hour}: ${h.entries}`).join(", ");
+      hours.map((h) => `${config.hourLabels[h.hour] || h.hour}: ${h.entries}`).join(", ");
   }
 
   function draw(data) {

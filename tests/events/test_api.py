@@ -48,8 +48,18 @@ def test_anyone_lists_expos_with_halls_and_rooms(api, room):
     expo = response.json()["results"][0]
     assert expo["slug"] == "city-expo"
     assert expo["time_zone"] == "Europe/Stockholm"
-    assert expo["halls"] == [{"slug": "hall-a", "name": "Hall A", "capacity": 2000}]
-    assert expo["rooms"] == [{"slug": "a1", "name": "Room A1", "hall": "hall-a", "capacity": 120}]
+    assert expo["halls"] == [
+        {"slug": "hall-a", "name": "Hall A", "name_translations": {}, "capacity": 2000}
+    ]
+    assert expo["rooms"] == [
+        {
+            "slug": "a1",
+            "name": "Room A1",
+            "name_translations": {},
+            "hall": "hall-a",
+            "capacity": 120,
+        }
+    ]
 
 
 def test_an_unknown_expo_is_404(api, db):

@@ -85,3 +85,66 @@ def test_if_empty_leaves_a_database_with_expos_alone(expo):
     out = seed("--if-empty")
     assert "not loaded" in out
     assert not Expo.objects.filter(slug=demo.SLUG).exists()
+
+
+def test_the_first_day_is_open_even_on_a_monday(demo_expo):
+    # The demo starting on a Monday (1 June 2026) still opens on its first day; the
+    # Mondays after it in the first two weeks are closed.
+    assert demo_expo.start_date.weekday() == 0
+    open_days = selectors.opening_windows(demo_expo)
+    assert demo_expo.start_date in open_days
+    assert demo_expo.start_date + dt.timedelta(days=7) not in open_days
+
+
+def test_each_demo_session_is_labelled_with_the_language_of_its_title(demo_expo):
+    language_of = {title: language for topics in demo.TOPICS.values() for language, title in topics}
+    sessions = list(demo_expo.sessions.all())
+    assert {session.language for session in sessions} == {"en", "sv", "fi", "da"}
+    for session in sessions:
+        assert session.language == language_of[session.title], session.title
+    finnish = next(s for s in sessions if s.title == "Hyvinvointia yhdessä")
+    assert finnish.language == "fi"
+
+
+def test_the_demo_texts_are_written_in_every_language_of_the_expo(demo_expo):
+    from exhibitors.models import Exhibitor
+    from ticketing.models import TicketType
+
+    others = {"sv", "fi", "da"}
+    assert demo_expo.languages[0] == "en"
+    assert set(demo_expo.description_translations) == others
+    assert "huomisen kaupungista" in demo_expo.description_translations["fi"]
+    for track in demo_expo.tracks.all():
+        assert set(track.name_translations) <= others and track.name_translations
+    assert demo_expo.tracks.get(slug="welfare").name_translations == {
+        "sv": "Välfärd",
+        "fi": "Hyvinvointi",
+        "da": "Velfærd",
+    }
+    for hall in demo_expo.halls.all():
+        assert set(hall.name_translations) == {"fi", "da"}  # Swedish says "Hall" too
+    assert demo_expo.rooms.get(slug="a2").name_translations == {
+        "sv": "Sal Malmö",
+        "fi": "Sali Malmö",
+        "da": "Sal Malmö",
+    }
+    for session in demo_expo.sessions.all()[:50]:
+        assert set(session.abstract_translations) == others
+    for speaker in demo_expo.speakers.all():
+        assert set(speaker.biography_translations) == others
+    for exhibitor in Exhibitor.objects.filter(expo=demo_expo):
+        assert set(exhibitor.tagline_translations) == others
+        assert set(exhibitor.description_translations) == others
+    names = {t.slug: t.name_translations for t in TicketType.objects.filter(expo=demo_expo)}
+    assert names["day"] == {"sv": "Dagsbiljett", "fi": "Päivälippu", "da": "Dagsbillet"}
+    assert all(names.values())
+
+
+def test_the_demo_shows_its_texts_in_the_visitors_language(demo_expo, client):
+    client.cookies["django_language"] = "fi"
+    home = client.get(f"/expos/{demo.SLUG}/").content.decode()
+    assert "Kolmekymmentäviisi päivää" in home
+    assert "1. kesäkuuta – 5. heinäkuuta 2026" in home
+    register = client.get(f"/expos/{demo.SLUG}/register/").content.decode()
+    assert "Päivälippu" in register and "Kausikortti" in register
+    assert "maanantai 1. kesäkuuta 2026" in register

@@ -95,3 +95,42 @@ def test_the_api_takes_translations_and_refuses_unknown_languages(django_user_mo
     response = api.post(url, bad, format="json")
     assert response.status_code == 400 and "name_translations" in response.json()
     assert not Track.objects.filter(slug="h").exists()
+
+
+def test_halls_and_rooms_are_named_in_the_visitors_language(client, future_expo, session):
+    session.room.name_translations = {"fi": "Auditorio"}
+    session.room.save()
+    session.room.hall.name_translations = {"fi": "Halli A"}
+    session.room.hall.save()
+    client.cookies["django_language"] = "fi"
+    page = client.get(f"/expos/future/sessions/{session.pk}/").content.decode()
+    assert "Auditorio, Halli A" in page
+    client.cookies["django_language"] = "sv"  # not translated: the main names
+    assert "Aula, Hall A" in client.get(f"/expos/future/sessions/{session.pk}/").content.decode()
+
+
+def test_the_api_writes_hall_and_room_names_in_other_languages(django_user_model, future_expo):
+    from rest_framework.test import APIClient
+
+    organiser = django_user_model.objects.create_user("olle", password="pw-olle-123")
+    future_expo.organisers.add(organiser)
+    api = APIClient()
+    api.force_authenticate(organiser)
+    hall = {"slug": "b", "name": "Hall B", "capacity": 100, "name_translations": {"da": "Hal B"}}
+    response = api.post("/api/v1/expos/future/halls/", hall, format="json")
+    assert response.status_code == 201, response.json()
+    room = {"slug": "r3", "name": "Room 3", "hall": "b", "capacity": 20}
+    response = api.post(
+        "/api/v1/expos/future/rooms/",
+        {**room, "name_translations": {"da": "Sal 3"}},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Room.objects.get(slug="r3").name_translations == {"da": "Sal 3"}
+    response = api.post(
+        "/api/v1/expos/future/rooms/",
+        {**room, "slug": "r4", "name_translations": {"da": "Sal\x004"}},
+        format="json",
+    )
+    assert response.status_code == 400 and "name_translations" in response.json()
+    assert not Room.objects.filter(slug="r4").exists()

@@ -200,7 +200,7 @@ def test_the_services_refusal_of_a_day_shows_at_the_day(client, expo, day_ticket
     response = client.post(REGISTER, form(ticket_type=weekend.pk, day=TUESDAY))
     page = response.content.decode()
     assert response.status_code == 400
-    assert '<a href="#id_day">The ticket is not valid on 2026-06-02' in page
+    assert '<a href="#id_day">The ticket is not valid on Tuesday 2 June 2026' in page
     assert nothing_written()
 
 
@@ -225,7 +225,7 @@ def test_a_full_day_is_explained_at_the_day(client, day_ticket):
     day_ticket.day_capacity = 0
     services.save_ticket_type(day_ticket)
     page = client.post(REGISTER, form(ticket_type=day_ticket.pk)).content.decode()
-    assert '<a href="#id_day">Day ticket is sold out for 2026-06-02.</a>' in page
+    assert '<a href="#id_day">Day ticket is sold out for Tuesday 2 June 2026.</a>' in page
     assert nothing_written()
 
 

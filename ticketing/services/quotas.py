@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from events.translations import translated
+from expo import dates
 from expo.errors import Conflict, InvalidInput
 
 from .. import admission
@@ -56,10 +58,14 @@ def _wanted_quota_days(ticket_type, days):
 
 def _sold_out_message(quota, ticket_type):
     if quota.ticket_type_id is None:
-        return _("The expo is full on %(day)s.") % {"day": quota.day}
+        return _("The expo is full on %(day)s.") % {"day": dates.long_date(quota.day)}
+    name = translated(ticket_type, "name")
     if quota.day:
-        return _("%(name)s is sold out for %(day)s.") % {"name": ticket_type.name, "day": quota.day}
-    return _("%(name)s is sold out.") % {"name": ticket_type.name}
+        return _("%(name)s is sold out for %(day)s.") % {
+            "name": name,
+            "day": dates.long_date(quota.day),
+        }
+    return _("%(name)s is sold out.") % {"name": name}
 
 
 def _ensure_quotas(ticket_type, days):

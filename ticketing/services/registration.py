@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Session
+from events.translations import translated
+from expo import dates
 from expo.errors import Conflict, InvalidInput
 
 from .. import admission, emails
@@ -88,7 +90,7 @@ def _check_registration(expo, ticket_type, attendees, day, handed_out):
                 errors["day"] = _(
                     "The ticket is not valid on %(day)s: the expo is closed or "
                     "the ticket is for other days."
-                ) % {"day": day}
+                ) % {"day": dates.long_date(day)}
             days = [day]
         else:
             if day is not None:
@@ -104,7 +106,8 @@ def _check_registration(expo, ticket_type, attendees, day, handed_out):
         ticket_type.sale_ends and now >= ticket_type.sale_ends
     ):
         raise Conflict(
-            _("%(name)s is not on sale now.") % {"name": ticket_type.name}, code="not_on_sale"
+            _("%(name)s is not on sale now.") % {"name": translated(ticket_type, "name")},
+            code="not_on_sale",
         )
     return days
 
