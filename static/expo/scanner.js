@@ -14,6 +14,12 @@
   const signedIn = scanForm.dataset.signedIn === "1";
   const keyName = "expo-scanner-key";
   let hideTimer = null;
+  // The camera reads badge after badge until its button is pressed again or the page is
+  // hidden (static/expo/camera.js): each code is checked, and its answer shown, before
+  // the next is read.
+  const camera = window.ExpoCamera.attach(scanForm.querySelector("[data-camera]"), check, {
+    continuous: true,
+  });
 
   function deviceKey() {
     return sessionStorage.getItem(keyName);
@@ -26,6 +32,7 @@
   }
 
   function showDeviceForm() {
+    camera.stop(); // it would go on reading badges behind the key's form
     sessionStorage.removeItem(keyName);
     scanForm.hidden = true;
     deviceForm.hidden = false;
@@ -135,6 +142,8 @@
   codeInput.addEventListener("keydown", function () {
     if (!answer.hidden) hide();
   });
+  // A tap on the answer puts it away, so the camera's button can be reached at once.
+  answer.addEventListener("click", hide);
   // Keep the input ready for the next badge: a keyboard-wedge scanner types wherever
   // the focus is.
   document.addEventListener("click", function (event) {
@@ -148,9 +157,6 @@
       showScanForm();
     }
   });
-
-  // The camera reads one badge per press of its button (static/expo/camera.js).
-  window.ExpoCamera.attach(scanForm.querySelector("[data-camera]"), check);
 
   if (!signedIn && deviceKey()) showScanForm();
 })();
