@@ -2,16 +2,24 @@
 // (templates/exhibitors/scan.html) and the gate scanner page (templates/ticketing/
 // scanner.html), both of which include templates/_camera.html.
 //
-// The camera starts only when the "Use camera" button is pressed, and stops when a code
-// is read, when the button is pressed again, or when the page is hidden. Frames are
+// The camera starts only when the "Use camera" button is pressed, and stops when the
+// button is pressed again or when the page is hidden. By default it also stops when a code
+// is read (the booth page: a lead needs a note); a continuous camera (the gate) goes on
+// to the next badge once the page has dealt with the code it read. Frames are
 // decoded in the page: with the browser's BarcodeDetector where it reads QR codes
 // (Chrome on Android, Safari), else with jsQR (static/vendor/jsqr), which must be loaded
 // before this file. A keyboard-wedge scanner keeps working beside it: the camera only
 // hands over the code it reads.
 //
-// ExpoCamera.attach(root, onCode) wires a camera block to a function that gets each code
-// read. A block with data-camera-input="<id>" needs no script of its own: the code goes
-// into that input and its form is sent, as if a wedge scanner had typed it.
+// ExpoCamera.attach(root, onCode, options) wires a camera block to a function that gets
+// each code read, and answers an object whose stop() lets go of the camera. With
+// options.continuous the camera keeps looking after a read: it waits for what onCode
+// answers (a promise, such as the scan's request) and then reads the next badge, ignoring
+// the code it has just read until that code has been out of sight for REPEAT_PAUSE, so a
+// badge held in front of the camera is sent once; shown again after that, it is sent
+// again and answered as the server answers a repeat. A block with
+// data-camera-input="<id>" needs no script of its own: the code goes into that input and
+// its form is sent, as if a wedge scanner had typed it.
 (function () {
   "use strict";
 
@@ -19,6 +27,9 @@
   // longer side): a badge held at a phone's distance fills enough of it.
   const FRAME_INTERVAL = 150;
   const DECODE_SIZE = 800;
+  // How long a continuous camera ignores the code it read last, counted from the last
+  // frame that showed it or from the page's answer, whichever came later (milliseconds).
+  const REPEAT_PAUSE = 3000;
 
   function errorText(error, texts) {
     switch (error && error.name) {
@@ -71,7 +82,8 @@
     };
   }
 
-  function attach(root, onCode) {
+  function attach(root, onCode, options) {
+    const continuous = Boolean(options && options.continuous);
     const button = root.querySelector(".camera-toggle");
     const video = root.querySelector(".camera-preview");
     const status = root.querySelector(".camera-status");
@@ -81,6 +93,9 @@
     // Each start gets a number; a start that was stopped while the browser was still
     // asking for the camera lets go of the camera it gets.
     let attempt = 0;
+    // A continuous camera's last code read, and when a frame last showed it.
+    let lastCode = null;
+    let lastSeen = 0;
 
     function say(text) {
       status.textContent = text || "";
@@ -141,7 +156,33 @@
         return;
       }
       root.dataset.state = "on";
+      lastCode = null;
       say(texts.textLooking);
+      look(read, mine);
+    }
+
+    // Whether a continuous camera should leave a code alone: it is the badge just read,
+    // still (or a moment ago) in front of the camera.
+    function ignored(code) {
+      if (code !== lastCode) return false;
+      const now = Date.now();
+      const recent = now - lastSeen < REPEAT_PAUSE;
+      lastSeen = now;
+      return recent;
+    }
+
+    async function deliver(code, read, mine) {
+      lastCode = code;
+      lastSeen = Date.now();
+      say(texts.textRead);
+      try {
+        await onCode(code);
+      } catch (error) {
+        // The page shows its own failures; the camera goes on.
+      }
+      if (mine !== attempt) return; // stopped meanwhile
+      lastSeen = Date.now();
+      say(texts.textNext);
       look(read, mine);
     }
 
@@ -154,9 +195,11 @@
           code = null; // An unreadable frame: try the next one.
         }
         if (mine !== attempt) return;
-        if (code) {
+        if (code && !continuous) {
           stop(texts.textRead);
           onCode(code);
+        } else if (code && !ignored(code)) {
+          deliver(code, read, mine);
         } else {
           look(read, mine);
         }
@@ -175,6 +218,14 @@
 
     root.dataset.state = "off";
     button.hidden = false;
+    return {
+      stop: function () {
+        if (root.dataset.state !== "off") stop(texts.textStopped);
+      },
+      running: function () {
+        return root.dataset.state !== "off";
+      },
+    };
   }
 
   function fillInput(root) {

@@ -14,6 +14,19 @@
   const signedIn = scanForm.dataset.signedIn === "1";
   const keyName = "expo-scanner-key";
   let hideTimer = null;
+  // The camera reads badge after badge until its button is pressed again or the page is
+  // hidden (static/expo/camera.js): each code is checked, and its answer shown, before
+  // the next is read.
+  const camera = window.ExpoCamera.attach(scanForm.querySelector("[data-camera]"), check, {
+    continuous: true,
+  });
+
+  // Ready for the next badge from a keyboard-wedge scanner, which types wherever the focus
+  // is. Not while the camera reads: on a phone a focused input opens the on-screen
+  // keyboard over the camera's view.
+  function awaitNextCode() {
+    if (!camera.running()) codeInput.focus();
+  }
 
   function deviceKey() {
     return sessionStorage.getItem(keyName);
@@ -26,6 +39,7 @@
   }
 
   function showDeviceForm() {
+    camera.stop(); // it would go on reading badges behind the key's form
     sessionStorage.removeItem(keyName);
     scanForm.hidden = true;
     deviceForm.hidden = false;
@@ -48,12 +62,12 @@
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hide, admitted ? 2500 : 5000);
     codeInput.value = "";
-    codeInput.focus();
+    awaitNextCode();
   }
 
   function hide() {
     answer.hidden = true;
-    codeInput.focus();
+    awaitNextCode();
   }
 
   // A new nonce for each scan; crypto.randomUUID needs a secure context (HTTPS or
@@ -135,10 +149,10 @@
   codeInput.addEventListener("keydown", function () {
     if (!answer.hidden) hide();
   });
-  // Keep the input ready for the next badge: a keyboard-wedge scanner types wherever
-  // the focus is.
+  // A tap on the answer puts it away, so the camera's button can be reached at once.
+  answer.addEventListener("click", hide);
   document.addEventListener("click", function (event) {
-    if (!scanForm.hidden && !event.target.closest("button, input, label")) codeInput.focus();
+    if (!scanForm.hidden && !event.target.closest("button, input, label")) awaitNextCode();
   });
   deviceForm.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -148,9 +162,6 @@
       showScanForm();
     }
   });
-
-  // The camera reads one badge per press of its button (static/expo/camera.js).
-  window.ExpoCamera.attach(scanForm.querySelector("[data-camera]"), check);
 
   if (!signedIn && deviceKey()) showScanForm();
 })();

@@ -3,7 +3,10 @@ test_accessibility.py), built on one small site with long names, so that a page 
 would overflow a phone does.
 
 A page more is one line in ``VISITOR_PAGES`` or ``PORTAL_PAGES``: a name and a function
-from the site (``build_site``'s namespace) to the page's address."""
+from the site (``build_site``'s namespace) to the page's address; a page that answers
+other than 200 says its status, and one that shows more to a browser that has been
+elsewhere first names that address in ``opened_first`` and a text of what it shows then
+in ``shows``. ``Page.open`` opens it."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -35,9 +38,18 @@ class Page:
     name: str
     path: Callable[[SimpleNamespace], str]
     signed_in: bool = False  # as a member of the exhibitor's staff
+    status: int = 200
+    opened_first: Callable[[SimpleNamespace], str] | None = None
+    shows: str | None = None  # a text of the state the page is meant to be seen in
 
     def __str__(self):
         return self.name
+
+    def open(self, page, base_url, site):
+        """Opens this page on the browser ``page`` and answers the page's response."""
+        if self.opened_first:
+            page.goto(base_url + self.opened_first(site))
+        return page.goto(base_url + self.path(site))
 
 
 def programme(site, query=""):
@@ -60,6 +72,15 @@ VISITOR_PAGES = [
     Page("register", lambda site: "/expos/future/register/"),
     Page("my tickets", lambda site: site.my_tickets),
     Page("cancel ticket", lambda site: f"{site.my_tickets}tickets/{site.ticket.pk}/cancel/"),
+    Page("erase my data", lambda site: f"{site.my_tickets}erase/"),
+    Page("e-mail me my tickets", lambda site: "/expos/future/my-tickets/"),
+    Page("privacy notice", lambda site: "/expos/future/privacy/"),
+    Page(
+        "session, booking with held tickets",
+        lambda site: f"/expos/future/sessions/{site.session.pk}/",
+        opened_first=lambda site: site.my_tickets,
+        shows="Cancel my booking",
+    ),
     Page("sign in", lambda site: "/accounts/login/"),
     Page("forgot the password", lambda site: "/accounts/password_reset/"),
     Page("link on its way", lambda site: "/accounts/password_reset/done/"),
@@ -73,6 +94,20 @@ PORTAL_PAGES = [
     Page("portal list", lambda site: "/portal/", signed_in=True),
     Page("portal exhibitor", lambda site: f"/portal/{site.exhibitor.pk}/", signed_in=True),
     Page("lead scan", lambda site: f"/portal/{site.exhibitor.pk}/scan/", signed_in=True),
+    Page("lead", lambda site: f"/portal/{site.exhibitor.pk}/leads/{site.lead.pk}/", signed_in=True),
+    Page(
+        "remove a lead",
+        lambda site: f"/portal/{site.exhibitor.pk}/leads/{site.lead.pk}/remove/",
+        signed_in=True,
+    ),
+    # Staff are no organisers: the live attendance page refuses them.
+    Page(
+        "not allowed (403)",
+        lambda site: "/expos/future/live/",
+        signed_in=True,
+        status=403,
+        shows="You may not open this page",
+    ),
 ]
 
 ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES
@@ -117,7 +152,7 @@ def build_site(expo, season):
     # On two exhibitors' staff, so the portal's start page lists them, not redirects.
     other = Exhibitor.objects.create(expo=expo, name=f"{LONG_ORGANISATION} (partner)")
     exhibitors.add_member(other, username="elsa", name=LONG_NAME, by_organiser=True)
-    exhibitors.capture_lead(
+    lead, _created = exhibitors.capture_lead(
         exhibitor, ticket.code, user=staff, note=f"Wants a booth at {LONG_ORGANISATION}", rating=5
     )
     return SimpleNamespace(
@@ -129,6 +164,7 @@ def build_site(expo, season):
         order=order,
         ticket=ticket,
         staff=staff,
+        lead=lead,
         my_tickets=f"/expos/future/my-tickets/{order.secret}/",
         choose_password=urlsplit(set_password_url(invited.user)).path,
     )

@@ -1,8 +1,10 @@
 """Reading badges with the camera, in Chromium with a fake camera that films a real
 badge: its PDF rendered, its QR code found and framed, written as a Y4M video that
-Chromium plays as the camera. The booth scanner page saves a lead from it and the gate
-scanner page admits the ticket; a camera that may not be used, or is not there, is
-explained; both pages fit a phone and pass axe with the camera on."""
+Chromium plays, over and over, as the camera. The booth scanner page saves a lead from it
+and lets go of the camera; the gate scanner page admits the ticket and goes on reading
+badge after badge, sending a badge held in front of it once; a camera that may not be
+used, or is not there, is explained; both pages fit a phone and pass axe with the camera
+on."""
 
 import os
 import shutil
@@ -29,7 +31,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 FRAME_WIDTH, FRAME_HEIGHT = 640, 480
-FRAMES = 30
+FRAMES_PER_SECOND = 5
+# How long the gate's camera ignores the badge it has just read (REPEAT_PAUSE in
+# static/expo/camera.js), in seconds.
+REPEAT_PAUSE = 3
 LONG_NAME = "Maria Magdalena Åkesson-Öberg-Næss-Lindqvist-Håkansson"
 LONG_ORGANISATION = "Stadsbyggnadskontorets-hållbarhetsavdelning-för-framtidens-smarta-städer AB"
 DENIED = "The camera may not be used here"
@@ -51,22 +56,30 @@ def badge_frame(ticket):
     margin = (right - left) // 3
     card = badge.crop((left - margin, top - margin, right + margin, bottom + margin))
     card = card.resize((380, 380), Image.Resampling.LANCZOS)
-    frame = Image.new("RGB", (FRAME_WIDTH, FRAME_HEIGHT), (118, 124, 130))
+    frame = grey_frame()
     frame.paste(card, ((FRAME_WIDTH - card.width) // 2, (FRAME_HEIGHT - card.height) // 2))
     return frame
 
 
-def write_y4m(path, frame):
-    """``frame`` as a still video in YUV4MPEG2 (4:2:0), the format Chromium's fake
-    camera plays from a file: a header, then per frame the Y plane and the quarter-size
-    U and V planes."""
-    luma, blue, red = frame.convert("YCbCr").split()
+def grey_frame():
+    """What the camera sees when no badge is held up to it."""
+    return Image.new("RGB", (FRAME_WIDTH, FRAME_HEIGHT), (118, 124, 130))
+
+
+def write_y4m(path, *scenes):
+    """A video of ``scenes``, each a frame and how many seconds it is shown, in
+    YUV4MPEG2 (4:2:0), the format Chromium's fake camera plays from a file (and plays
+    again from the start when it ends): a header, then per frame the Y plane and the
+    quarter-size U and V planes."""
     half = (FRAME_WIDTH // 2, FRAME_HEIGHT // 2)
-    planes = luma.tobytes() + blue.resize(half).tobytes() + red.resize(half).tobytes()
     with open(path, "wb") as video:
-        video.write(f"YUV4MPEG2 W{FRAME_WIDTH} H{FRAME_HEIGHT} F15:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(FRAMES):
-            video.write(b"FRAME\n" + planes)
+        size = f"W{FRAME_WIDTH} H{FRAME_HEIGHT} F{FRAMES_PER_SECOND}:1"
+        video.write(f"YUV4MPEG2 {size} Ip A1:1 C420jpeg\n".encode())
+        for frame, seconds in scenes:
+            luma, blue, red = frame.convert("YCbCr").split()
+            planes = luma.tobytes() + blue.resize(half).tobytes() + red.resize(half).tobytes()
+            for _ in range(round(seconds * FRAMES_PER_SECOND)):
+                video.write(b"FRAME\n" + planes)
     return path
 
 
@@ -144,14 +157,24 @@ def visitor(future_expo, future_season):
 
 
 @pytest.fixture
+def second_visitor(future_expo, future_season):
+    return ticketing.register(
+        future_expo, future_season, [attendee("Bo Ek", "bo@example.org")]
+    ).tickets.get()
+
+
+@pytest.fixture
 def badge_video(tmp_path, visitor):
-    return write_y4m(tmp_path / "badge.y4m", badge_frame(visitor))
+    """One badge held up to the camera all the time."""
+    return write_y4m(tmp_path / "badge.y4m", (badge_frame(visitor), 2))
 
 
 @pytest.fixture
 def empty_video(tmp_path):
     """A camera that sees no badge: it keeps looking until it is stopped."""
-    return write_y4m(tmp_path / "empty.y4m", Image.new("RGB", (FRAME_WIDTH, FRAME_HEIGHT), "grey"))
+    return write_y4m(
+        tmp_path / "empty.y4m", (Image.new("RGB", (FRAME_WIDTH, FRAME_HEIGHT), "grey"), 2)
+    )
 
 
 @pytest.fixture
@@ -216,10 +239,34 @@ def test_the_booth_camera_reads_a_badge_and_saves_the_lead(
     assert not page.refused, page.refused
 
 
-def test_the_gate_camera_reads_a_badge_and_admits_the_ticket(
+def scan_requests(page):
+    """The check-in requests the page sends, collected as it sends them."""
+    sent = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request)
+            if request.method == "POST" and request.url.endswith("/api/v1/checkins/")
+            else None
+        ),
+    )
+    return sent
+
+
+def wait_until(page, condition, seconds=15):
+    """Lets the page run until ``condition()`` holds, or fails after ``seconds``."""
+    for _ in range(seconds * 10):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still not so after {seconds} s")
+
+
+def test_the_gate_camera_admits_a_badge_and_keeps_running(
     live_server, launch, badge_video, gate, device, visitor
 ):
     page = phone_page(launch(badge_video), live_server)
+    scans = scan_requests(page)
     start_gate(page, live_server, device)
     page.get_by_role("button", name="Use camera").click()
 
@@ -229,9 +276,90 @@ def test_the_gate_camera_reads_a_badge_and_admits_the_ticket(
     assert "Welcome in" in answer.inner_text() and LONG_NAME in answer.inner_text()
     check_in = CheckIn.objects.get()
     assert (check_in.ticket, check_in.result, check_in.device) == (visitor, "entered", device)
+    # The camera goes on to the next badge without a press…
+    page.wait_for_function(
+        "() => document.querySelector('.camera-status').textContent.startsWith('Hold the next')"
+    )
+    state = camera_state(page)
+    assert (state["live"], state["state"], state["preview"]) == (True, "on", True)
+    assert state["button"] == "Stop the camera"
+    # A focused input would open a phone's on-screen keyboard over the camera's view.
+    assert page.evaluate("() => document.activeElement.id") != "code"
+    # …and leaves the badge still held up to it alone, for longer than the pause.
+    page.wait_for_timeout((REPEAT_PAUSE + 2) * 1000)
+    assert len(scans) == 1 and CheckIn.objects.count() == 1
+    assert camera_state(page)["live"] is True
+
+    page.get_by_role("button", name="Stop the camera").click()
     state = camera_state(page)
     assert (state["live"], state["state"], state["preview"]) == (False, "off", False)
-    assert state["button"] == "Use camera"  # one badge per press: the camera let go
+    assert (state["button"], state["status"]) == ("Use camera", "The camera is off.")
+    page.wait_for_timeout(1000)
+    assert len(scans) == 1
+    assert not page.refused, page.refused
+
+
+def test_the_gate_camera_reads_the_next_badge_without_a_press(
+    live_server, launch, tmp_path, gate, device, visitor, second_visitor
+):
+    video = write_y4m(
+        tmp_path / "two-badges.y4m",
+        (badge_frame(visitor), 2),
+        (badge_frame(second_visitor), 2),
+    )
+    page = phone_page(launch(video), live_server)
+    scans = scan_requests(page)
+    start_gate(page, live_server, device)
+    page.get_by_role("button", name="Use camera").click()
+
+    wait_until(page, lambda: CheckIn.objects.count() >= 2)
+    first_two = [(c.ticket, c.result) for c in CheckIn.objects.order_by("pk")[:2]]
+    assert sorted(first_two, key=lambda pair: pair[0].pk) == [
+        (visitor, "entered"),
+        (second_visitor, "entered"),
+    ]
+    assert camera_state(page)["live"] is True
+
+    # A hidden page (the phone locked) lets go of the camera, and no badge is sent more.
+    page.evaluate(
+        """() => {
+            Object.defineProperty(document, "hidden", { value: true, configurable: true });
+            document.dispatchEvent(new Event("visibilitychange"));
+        }"""
+    )
+    state = camera_state(page)
+    assert (state["live"], state["state"], state["preview"]) == (False, "off", False)
+    sent = len(scans)
+    page.wait_for_timeout(4500)  # the video comes round to both badges again
+    assert len(scans) == sent
+    assert not page.refused, page.refused
+
+
+def test_a_badge_shown_again_after_the_pause_is_answered_as_a_repeat(
+    live_server, launch, tmp_path, gate, device, visitor
+):
+    video = write_y4m(
+        tmp_path / "badge-again.y4m",
+        (badge_frame(visitor), 1),
+        (grey_frame(), REPEAT_PAUSE + 1.5),
+    )
+    page = phone_page(launch(video), live_server)
+    scans = scan_requests(page)
+    start_gate(page, live_server, device)
+    page.get_by_role("button", name="Use camera").click()
+
+    answer = page.locator("#answer[data-result=refused]")
+    answer.wait_for()
+    assert "Already inside" in answer.inner_text() and LONG_NAME in answer.inner_text()
+    check_ins = [(c.ticket, c.result) for c in CheckIn.objects.order_by("pk")]
+    assert check_ins == [(visitor, "entered"), (visitor, "already_inside")]
+    assert len(scans) == 2
+
+    # The red answer covers the screen; a tap puts it away and the button is in reach.
+    answer.click()
+    answer.wait_for(state="hidden")
+    page.get_by_role("button", name="Stop the camera").click()
+    assert camera_state(page)["state"] == "off"
     assert not page.refused, page.refused
 
 
