@@ -271,3 +271,17 @@ def test_the_command_runs_outside_any_expo_scope(long_ago):
 def test_now_is_the_default_moment(long_ago):
     assert retention.expired_expos() == [long_ago]
     assert retention.expired_expos(timezone.now() - dt.timedelta(days=500)) == []
+
+
+def test_a_keeping_time_of_no_months_ends_with_the_last_day_on_the_expos_clock(future_expo):
+    """Helsinki's day begins before UTC's: the expo is erased from its own midnight."""
+    Expo.objects.filter(pk=future_expo.pk).update(
+        start_date=dt.date(2027, 3, 1),
+        end_date=dt.date(2027, 3, 3),
+        keeps_visitor_data_months=0,
+        time_zone="Europe/Helsinki",
+    )
+    assert retention.expired_expos(dt.datetime(2027, 3, 3, 21, 30, tzinfo=UTC)) == []
+    assert [
+        expo.pk for expo in retention.expired_expos(dt.datetime(2027, 3, 3, 22, 30, tzinfo=UTC))
+    ] == [future_expo.pk]
