@@ -4,6 +4,7 @@ what is on (tracks, conferences, sessions, speakers).
 Times are stored in UTC. A "day" is always a calendar day in the expo's own time zone.
 """
 
+import calendar
 import datetime as dt
 import zoneinfo
 
@@ -179,6 +180,24 @@ class Expo(models.Model):
     def local_day(self, moment):
         """The expo-local calendar day a UTC moment falls on."""
         return moment.astimezone(self.tz).date()
+
+    @property
+    def keeps_visitor_data_until(self):
+        """The last day visitors' data is kept, as the privacy page promises: the same day
+        of the month ``keeps_visitor_data_months`` after the last day (or that month's last
+        day if it is shorter: 31 January + 1 month is 28 or 29 February). ``None`` when
+        the organisers set no time, and then the data is kept."""
+        months = self.keeps_visitor_data_months
+        if months is None:
+            return None
+        year, month = divmod(self.end_date.month - 1 + months, 12)
+        year, month = self.end_date.year + year, month + 1
+        return dt.date(year, month, min(self.end_date.day, calendar.monthrange(year, month)[1]))
+
+    def visitor_data_expired(self, moment):
+        """Whether the day of ``moment`` in the expo's zone is past the keeping time."""
+        kept_until = self.keeps_visitor_data_until
+        return kept_until is not None and self.local_day(moment) > kept_until
 
 
 class Venue(models.Model):

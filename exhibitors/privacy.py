@@ -23,6 +23,11 @@ def _leads(person):
     ]
 
 
+@privacy.ticket_rows("leads")
+def _count_leads(tickets):
+    return Lead.objects.filter(ticket__in=tickets).count()
+
+
 @privacy.section("exhibitor staff")
 def _memberships(person):
     members = Member.objects.filter(user__in=person.accounts()).select_related("exhibitor", "user")

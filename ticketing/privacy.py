@@ -59,6 +59,9 @@ from .models import ERASED_DOMAIN, ERASED_SECRET_PREFIX, CheckIn, Order, Session
 SECTIONS = {}
 #: Name → function anonymising that kind of row for a ``Person``, returning a count.
 ERASERS = {}
+#: Name → function counting the rows of that kind that hang on a queryset of tickets
+#: (``retention``'s dry run reports them without ticketing importing the app that holds them).
+TICKET_ROWS = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +130,12 @@ def section(name):
 def eraser(name):
     """Register ``function(person) -> int`` to anonymise rows when a person is erased."""
     return _register(ERASERS, name)
+
+
+def ticket_rows(name):
+    """Register ``function(tickets) -> int``: how many rows of kind ``name`` an erasure of
+    ``tickets`` (a queryset) reaches."""
+    return _register(TICKET_ROWS, name)
 
 
 def clean_email(email):

@@ -1,9 +1,7 @@
 """The visitor's pages: registration, and the private "my tickets" page reached by the
 secret link in the confirmation e-mail."""
 
-import calendar
 import contextlib
-import datetime as dt
 import json
 
 from django.contrib import messages
@@ -629,20 +627,8 @@ def _email_my_tickets_page(request, expo, form, *, status):
 def privacy_notice(request, expo_slug):
     """Who holds what about a visitor of this expo, why, for how long, and their rights."""
     expo = expo_or_404(request)
-    months = expo.keeps_visitor_data_months
-    context = {
-        "expo": expo,
-        "kept_until": _months_after(expo.end_date, months) if months is not None else None,
-    }
+    context = {"expo": expo, "kept_until": expo.keeps_visitor_data_until}
     return render(request, "ticketing/privacy.html", context)
-
-
-def _months_after(day, months):
-    """The same day of the month ``months`` later, or that month's last day if it is
-    shorter (31 January + 1 month: 28 or 29 February)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def my_data(request, expo_slug, secret):

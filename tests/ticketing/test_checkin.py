@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from events.models import Conference, Hall
+from events.models import Conference, Hall, Room
 from expo.errors import Conflict, InvalidInput
 from tests.conftest import add_session, at_once, attendee
 from ticketing import lookups, selectors, services, signals
@@ -631,3 +631,161 @@ def test_the_live_attendance_sees_the_hall_empty_after_a_gate_exit(
     snapshot = selectors.attendance(future_expo)
     assert snapshot["on_site"] == 0
     assert [hall["occupancy"] for hall in snapshot["halls"]] == [0]
+
+
+# Leaving a hall leaves the sessions in its rooms
+
+
+@pytest.fixture
+def hall_session_door(future_expo, hall, today):
+    """The door of a session in a room of ``hall`` (Hall B)."""
+    room = Room.objects.create(expo=future_expo, hall=hall, slug="b1", name="B1", capacity=30)
+    session = add_session(future_expo, room, today, 20, capacity=5)
+    return ScanPoint.objects.create(
+        expo=future_expo, slug="b1-door", name="B1 door", kind="session", session=session
+    )
+
+
+def test_leaving_a_hall_leaves_the_sessions_in_its_rooms_and_no_others(
+    holders, gate, hall_door, hall, hall_session_door, session_door
+):
+    visitor, stays = holders[:2]
+    for ticket in (visitor, stays):
+        assert [scan(ticket, gate), scan(ticket, hall_door)] == [R.ENTERED, R.ENTERED]
+        assert scan(ticket, hall_session_door) == R.ENTERED
+    assert scan(visitor, session_door) == R.ENTERED  # a session in another hall
+    assert scan(visitor, hall_door, "out") == R.EXITED
+    hall_place = f"hall:{hall.pk}"
+    in_hall, elsewhere = (
+        f"session:{door.session_id}" for door in (hall_session_door, session_door)
+    )
+    assert [inside(place) for place in ("expo", hall_place, in_hall, elsewhere)] == [2, 1, 1, 1]
+    assert Occupancy.objects.get(place=in_hall).entries == 2  # entries stay counted
+    assert scan(visitor, hall_session_door, "out") == R.NOT_INSIDE
+    assert services.recount_attendance() == []
+    # Back in: the hall and the session count them once again.
+    assert [scan(visitor, hall_door), scan(visitor, hall_session_door)] == [R.ENTERED] * 2
+    assert (inside(hall_place), inside(in_hall)) == (2, 2)
+    assert services.recount_attendance() == []
+
+
+def test_a_hall_scan_out_of_someone_not_inside_the_hall_leaves_their_session_alone(
+    ticket, hall_door, hall_session_door
+):
+    assert scan(ticket, hall_session_door) == R.ENTERED  # in without passing the hall door
+    assert scan(ticket, hall_door, "out") == R.NOT_INSIDE
+    assert inside(f"session:{hall_session_door.session_id}") == 1
+    assert services.recount_attendance() == []
+
+
+def test_a_full_hall_refuses_without_taking_its_visitor_out_of_a_session(
+    holders, hall_door, hall, hall_session_door
+):
+    """A visitor who reached a session in the hall without passing the hall door is
+    refused at the full hall: they never got in, so they leave nothing."""
+    assert scan(holders[0], hall_session_door) == R.ENTERED
+    for ticket in holders[1:3]:
+        assert scan(ticket, hall_door) == R.ENTERED
+    assert scan(holders[0], hall_door) == R.HALL_FULL
+    assert inside(f"session:{hall_session_door.session_id}") == 1
+    assert scan(holders[0], hall_session_door) == R.ALREADY_INSIDE
+    assert services.recount_attendance() == []
+
+
+def test_a_cancelled_ticket_scanned_out_of_a_hall_leaves_its_session(
+    ticket, hall_door, hall, hall_session_door
+):
+    scan(ticket, hall_door)
+    scan(ticket, hall_session_door)
+    services.cancel_ticket(ticket)
+    assert scan(ticket, hall_door, "out") == R.EXITED
+    session_place = f"session:{hall_session_door.session_id}"
+    assert (inside(f"hall:{hall.pk}"), inside(session_place)) == (0, 0)
+    assert services.recount_attendance() == []
+
+
+def test_a_hall_exit_costs_a_statement_per_session_left_and_none_otherwise(
+    holders, hall, hall_door, hall_session_door
+):
+    hall.capacity = 10
+    hall.save()
+    for ticket in holders[:3]:
+        scan(ticket, hall_door)
+    scan(holders[2], hall_door, "out")  # lookups and counters made
+    scan(holders[1], hall_session_door)
+    with CaptureQueriesContext(connection) as in_no_session:
+        assert scan(holders[0], hall_door, "out") == R.EXITED
+    with CaptureQueriesContext(connection) as in_a_session:
+        assert scan(holders[1], hall_door, "out") == R.EXITED
+    # Begin; lock the ticket; leave (one compare-and-set for the hall and its sessions);
+    # insert the check-in; move the hall's counters; commit: as many as before sessions
+    # were left. The session left moves its counters in one statement more.
+    assert len(in_no_session) == 6
+    assert len(in_a_session) == len(in_no_session) + 1
+
+
+def test_recount_counts_the_sessions_left_through_a_hall(
+    holders, hall_door, hall, hall_session_door
+):
+    for ticket in holders[:2]:
+        scan(ticket, hall_door)
+        scan(ticket, hall_session_door)
+    scan(holders[0], hall_door, "out")
+    session_place = f"session:{hall_session_door.session_id}"
+    Occupancy.objects.filter(place=session_place).update(inside=2)  # as counted before
+    [difference] = services.recount_attendance(fix=True)
+    assert difference[1:] == (session_place, difference[2], (2, 2), (1, 2))
+    assert inside(session_place) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_hall_exits_at_once_never_drift_or_go_below_zero(
+    future_expo, future_season, hall, today
+):
+    """Visitors in two sessions of a hall scan out of the hall at two doors at once, while
+    some of them also leave through the gates or the session doors in the same instant:
+    every exit locks its counters in the same order, so none waits for another forever,
+    and no counter drifts or goes below zero."""
+    hall.capacity = 100
+    hall.save()
+    rooms = [
+        Room.objects.create(expo=future_expo, hall=hall, slug=f"r{n}", name=f"R{n}", capacity=30)
+        for n in range(2)
+    ]
+    sessions = [add_session(future_expo, room, today, 20, capacity=30) for room in rooms]
+    hall_doors = [
+        ScanPoint.objects.create(
+            expo=future_expo, slug=f"hd{n}", name=f"Hall door {n}", kind="hall", hall=hall
+        )
+        for n in range(2)
+    ]
+    session_doors = [
+        ScanPoint.objects.create(
+            expo=future_expo, slug=f"sd{n}", name=f"Door {n}", kind="session", session=session
+        )
+        for n, session in enumerate(sessions)
+    ]
+    gate = ScanPoint.objects.create(expo=future_expo, slug="g", name="Gate", kind="gate")
+    tickets = [
+        services.register(
+            future_expo, future_season, [attendee(f"V {n}", f"v{n}@example.org")]
+        ).tickets.get()
+        for n in range(12)
+    ]
+    for n, ticket in enumerate(tickets):
+        scan(ticket, gate)
+        scan(ticket, hall_doors[0])
+        scan(ticket, session_doors[n % 2])
+    scans = [(ticket, hall_doors[n % 2]) for n, ticket in enumerate(tickets)]
+    scans += [(ticket, gate) for ticket in tickets[::3]]
+    scans += [(ticket, session_doors[n % 2]) for n, ticket in enumerate(tickets) if n % 4 == 1]
+    outcomes = at_once(lambda pair: scan(pair[0], pair[1], "out"), scans)
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert outcomes.count(R.EXITED) >= len(tickets)
+    counters = dict(Occupancy.objects.values_list("place", "inside"))
+    assert counters == {
+        "expo": len(tickets) - len(tickets[::3]),
+        f"hall:{hall.pk}": 0,
+        **{f"session:{session.pk}": 0 for session in sessions},
+    }
+    assert services.recount_attendance() == []

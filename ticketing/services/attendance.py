@@ -6,7 +6,7 @@ import operator
 from django.db import transaction
 
 from ..models import CheckIn, Occupancy, ScanPoint
-from .checkin import EXPO, place_of
+from .checkin import EXPO, HALL, place_of
 
 
 def recount_attendance(*, fix=False):
@@ -40,11 +40,21 @@ def recount_attendance(*, fix=False):
 def _recount():
     """``{(expo_id, place, day): (inside, entries)}`` from the check-ins that let someone
     in or out, replayed per ticket and day in the order they were made (the ticket's lock
-    orders them): an entry puts the ticket inside a place, an exit takes it out, and an
-    exit at the expo's gate out of every place, as ``check_in`` does. The rows are
-    streamed, so the memory taken grows with the places and days, not the visitors."""
-    points = ScanPoint.objects.only("pk", "kind", "hall_id", "session_id")
-    places = {point.pk: place_of(point) for point in points}
+    orders them): an entry puts the ticket inside a place, an exit takes it out, an exit
+    at a hall out of the sessions in its rooms too, and an exit at the expo's gate out of
+    every place, as ``check_in`` does. The rows are streamed, so the memory taken grows
+    with the places and days, not the visitors.
+
+    A session's hall is its room's hall now: a session moved to another hall's room
+    after people scanned in is replayed as if it had always been there."""
+    points = ScanPoint.objects.values_list(
+        "pk", "kind", "hall_id", "session_id", "session__room__hall_id"
+    )
+    places, hall_of = {}, {}
+    for pk, kind, hall_id, session_id, session_hall_id in points:
+        places[pk] = place_of(ScanPoint(kind=kind, hall_id=hall_id, session_id=session_id))
+        if session_hall_id is not None:
+            hall_of[places[pk]] = f"{HALL}{session_hall_id}"
     scans = (
         CheckIn.objects.filter(result__in=[CheckIn.Result.ENTERED, CheckIn.Result.EXITED])
         .order_by("ticket_id", "day", "pk")
@@ -63,7 +73,7 @@ def _recount():
             elif place == EXPO:
                 where.clear()
             else:
-                where.discard(place)
+                where -= {place} | {inner for inner in where if hall_of.get(inner) == place}
         for place in where:
             key = (expo_id, place, day)
             inside[key] = inside.get(key, 0) + 1

@@ -94,6 +94,11 @@ def cancel_booking_locked(booking):
 
 
 def _promote_from_waitlist(session):
+    """Give the freed seat to the first on the waiting list who can take it, and tell
+    them. A seat freed once the session is over goes to no one: a cancellation or an
+    erasure afterwards must not announce a seat in the past."""
+    if session.end <= timezone.now():
+        return None
     for waiting in session.bookings.filter(status=SessionBooking.Status.WAITLISTED).order_by("pk"):
         ticket = Ticket.objects.select_for_update().get(pk=waiting.ticket_id)
         overlaps = ticket.bookings.filter(

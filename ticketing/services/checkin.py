@@ -203,11 +203,13 @@ def _refusal(ticket, scan_point, day):
 #: The place of the expo's gates; every other place (``hall:<id>``, ``session:<id>``) is
 #: inside it.
 EXPO = "expo"
+#: How a hall's place begins; a session's is ``session:<id>``.
+HALL = "hall:"
 
 
 def place_of(scan_point):
     if scan_point.kind == ScanPoint.Kind.HALL:
-        return f"hall:{scan_point.hall_id}"
+        return f"{HALL}{scan_point.hall_id}"
     if scan_point.kind == ScanPoint.Kind.SESSION:
         return f"session:{scan_point.session_id}"
     return EXPO
@@ -231,7 +233,7 @@ def _pass(ticket, scan_point, place, direction, day):
         return CheckIn.Result.ENTERED, None, []
     counters = _move_counters(scan_point.expo_id, place, day, inside=1, entries=1, limit=limit)
     if counters is None:
-        _leave(ticket, place, day)  # the place is full: they did not get in after all
+        _undo_arrival(ticket, place, day)  # the place is full: they did not get in after all
         return full, _read_counters(scan_point.expo_id, place, day), []
     return CheckIn.Result.ENTERED, counters, []
 
@@ -269,13 +271,17 @@ def _arrive(ticket, place, day):
 
 def _leave(ticket, place, day):
     """Mark the ticket outside ``place`` today and return the places it left: none when
-    it was not inside. Leaving the expo leaves every hall and session inside it as well,
-    so a visitor who walks out through a gate without scanning out of a hall no longer
-    counts in that hall."""
+    it was not inside. Leaving a place leaves every place inside it as well: the expo's
+    gate its halls and sessions, a hall the sessions in its rooms, so a visitor who walks
+    out without scanning out of the inner place no longer counts there."""
     day = connection.ops.adapt_datefield_value(day)
     if place == EXPO:
         statement, params = sql.LEAVE_EXPO_SQL, [False, ticket.pk, day, True]
         params += [ticket.pk, EXPO, day, True]
+    elif place.startswith(HALL):
+        hall_id = int(place.removeprefix(HALL))
+        statement, params = sql.LEAVE_HALL_SQL, [False, ticket.pk, day, True, place, hall_id]
+        params += [ticket.pk, place, day, True]
     else:
         statement, params = sql.LEAVE_SQL, [False, ticket.pk, place, day, True]
     with connection.cursor() as cursor:
@@ -283,14 +289,26 @@ def _leave(ticket, place, day):
         return [row[0] for row in cursor.fetchall()]
 
 
+def _undo_arrival(ticket, place, day):
+    """Mark the ticket outside ``place`` alone: it was refused after ``_arrive`` (the
+    place is full), so it never was inside, and places within it are not its to leave."""
+    day = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.LEAVE_SQL, [False, ticket.pk, place, day, True])
+
+
 def _count_out(expo_id, place, left, day):
     """Take one off the counters of every place an exit left and return the counters of
-    the scanned ``place``. The places inside the expo come first, in name order, so that
-    two exits lock their rows in the same order; the scanned place's row, the one every
-    scan here contends for, comes last."""
-    for inner in sorted(set(left) - {place}):
+    the scanned ``place``. The places come innermost first (sessions, then halls, each in
+    name order), so that any two exits lock their rows in the same order; the scanned
+    place, the outermost left and the row every scan here contends for, comes last."""
+    for inner in sorted(set(left) - {place}, key=_nesting_order):
         _move_counters(expo_id, inner, day, inside=-1, entries=0)
     return _move_counters(expo_id, place, day, inside=-1, entries=0)
+
+
+def _nesting_order(place):
+    return (place == EXPO, place.startswith(HALL), place)
 
 
 def _move_counters(expo_id, place, day, *, inside, entries, limit=None):

@@ -3,6 +3,8 @@ PostgreSQL and SQLite both run."""
 
 from django.db import connection
 
+from events.models import Room, Session
+
 from ..models import CheckIn, Occupancy, Presence, Ticket
 
 
@@ -28,6 +30,20 @@ LEAVE_SQL = (
 LEAVE_EXPO_SQL = (
     f"UPDATE {_table(Presence)} SET inside = %s "
     "WHERE ticket_id = %s AND day = %s AND inside = %s AND EXISTS ("
+    f"SELECT 1 FROM {_table(Presence)} AS here WHERE here.ticket_id = %s "
+    "AND here.place = %s AND here.day = %s AND here.inside = %s) RETURNING place"
+)
+# Leaving a hall leaves the sessions in its rooms too, in the same way: only while the
+# ticket is inside the hall. A session's place is ``session:<id>``; each of the ticket's
+# few places that day is matched to its session by primary key (the CASE keeps the cast
+# away from the other places' names), so the cost does not grow with the hall's programme.
+LEAVE_HALL_SQL = (
+    f"UPDATE {_table(Presence)} SET inside = %s "
+    "WHERE ticket_id = %s AND day = %s AND inside = %s AND (place = %s OR EXISTS ("
+    f"SELECT 1 FROM {_table(Session)} AS session "
+    f"JOIN {_table(Room)} AS room ON room.id = session.room_id WHERE room.hall_id = %s "
+    f"AND session.id = CASE WHEN SUBSTR({_table(Presence)}.place, 1, 8) = 'session:' "
+    f"THEN CAST(SUBSTR({_table(Presence)}.place, 9) AS INTEGER) END)) AND EXISTS ("
     f"SELECT 1 FROM {_table(Presence)} AS here WHERE here.ticket_id = %s "
     "AND here.place = %s AND here.day = %s AND here.inside = %s) RETURNING place"
 )
