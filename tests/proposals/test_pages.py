@@ -105,9 +105,7 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(
     assert sorted(m.to[0] for m in mail.outbox) == ["ny@example.org", "pia@example.org"]
 
 
-def test_an_inactive_account_gets_no_mail_and_asking_again_sends_no_second(
-    client, call, proposer
-):
+def test_an_inactive_account_gets_no_mail_and_asking_again_sends_no_second(client, call, proposer):
     url = f"/expos/{call.expo.slug}/call/"
     client.post(url, {"name": "Ny", "email": "ny@example.org"})
     client.post(url, {"name": "Ny", "email": "ny@example.org"})
@@ -208,8 +206,9 @@ def test_someone_elses_proposal_is_not_found(
     client.force_login(other)
     slug = call.expo.slug
     for proposal in (theirs, partners):
-        assert client.get(f"/expos/{slug}/call/proposals/{proposal.pk}/").status_code == 404
-        assert client.post(f"/expos/{slug}/call/proposals/{proposal.pk}/withdraw/").status_code == 404
+        address = f"/expos/{slug}/call/proposals/{proposal.pk}/"
+        assert client.get(address).status_code == 404
+        assert client.post(f"{address}withdraw/").status_code == 404
     # The staff member who made the stand's proposal finds it in the portal, not here.
     client.force_login(acme_staff)
     assert client.get(f"/expos/{slug}/call/proposals/{partners.pk}/").status_code == 404
@@ -252,8 +251,10 @@ def test_staff_reach_only_their_stands_proposals(
     assert client.get(reverse("proposals:portal-new", args=[globex.pk])).status_code == 404
     for name in ("portal-edit", "portal-withdraw"):
         # Another stand's proposal, under their own stand's address or the other's.
-        assert client.get(reverse(f"proposals:{name}", args=[acme.pk, theirs.pk])).status_code == 404
-        assert client.post(reverse(f"proposals:{name}", args=[globex.pk, theirs.pk])).status_code == 404
+        under_own = reverse(f"proposals:{name}", args=[acme.pk, theirs.pk])
+        under_theirs = reverse(f"proposals:{name}", args=[globex.pk, theirs.pk])
+        assert client.get(under_own).status_code == 404
+        assert client.post(under_theirs).status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == Proposal.State.SUBMITTED
 
@@ -319,8 +320,9 @@ def test_organisers_see_their_expos_proposals_read_only(
     assert client.post(change, {"title": "Changed"}).status_code == 403
     mine.refresh_from_db()
     assert mine.title == "Bikupor på taket"
-    assert client.get(reverse("admin:proposals_proposal_change", args=[elsewhere.pk])).status_code == 404
-    assert client.get(reverse("admin:proposals_call_change", args=[other_call.pk])).status_code == 404
+    for name, obj in (("proposal", elsewhere), ("call", other_call)):
+        change = reverse(f"admin:proposals_{name}_change", args=[obj.pk])
+        assert client.get(change).status_code == 404
     assert client.get(reverse("admin:proposals_proposal_add")).status_code == 403
     assert Expo.objects.count() == 2
 
