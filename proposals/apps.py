@@ -10,7 +10,10 @@ class ProposalsConfig(AppConfig):
         from events.signals import organiser_links
         from exhibitors.signals import portal_sections
 
-        from . import receivers
+        from . import (
+            privacy,  # noqa: F401  (registers the proposals' privacy sections)
+            receivers,
+        )
 
         organiser_links.connect(receivers.organiser_links, dispatch_uid="proposals-organiser-links")
         portal_sections.connect(receivers.portal_sections, dispatch_uid="proposals-portal-sections")

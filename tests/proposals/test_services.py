@@ -252,3 +252,17 @@ def test_an_exhibitor_of_another_expo_gets_nothing_here(call, other_expo, propos
     stranger = Exhibitor.objects.create(expo=other_expo, name="Stranger")
     with pytest.raises(InvalidInput):
         submit(call, proposer, exhibitor=stranger)
+
+
+def test_a_persons_proposals_are_exported_and_their_speaker_rows_erased(call, proposer):
+    from ticketing import privacy
+
+    submit(call, proposer, speakers=[{"name": "Pia", "email": "PIA@example.org"}])
+    export = privacy.export_person("pia@example.org")
+    assert [p["title"] for p in export["sections"]["proposals"]] == ["Bikupor på taket"]
+    assert [s["name"] for s in export["sections"]["proposal speakers"]] == ["Pia"]
+    privacy.erase_person("pia@example.org")
+    speaker = ProposalSpeaker.objects.get()
+    assert (speaker.name, speaker.email) == ("Erased", "")
+    again = privacy.export_person("pia@example.org")
+    assert not again["sections"]["proposals"] and not again["sections"]["proposal speakers"]
