@@ -15,12 +15,13 @@ from events.admin import EXPO_FILTER, ExpoPartAdmin
 from events.admin_base import ScopedTabularInline
 from events.models import Session
 from events.selectors import organised_expos
+from events.translations import TranslationsAdminMixin, translations_form
 
 from . import services
 from .models import Call, Proposal, ProposalSpeaker
 
 
-class CallAdminForm(forms.ModelForm):
+class CallAdminForm(translations_form(Call)):
     kinds = forms.MultipleChoiceField(
         label=_("kinds of session accepted"),
         choices=Session.Kind.choices,
@@ -50,7 +51,7 @@ class CallAdminForm(forms.ModelForm):
 
 
 @admin.register(Call)
-class CallAdmin(ExpoPartAdmin):
+class CallAdmin(TranslationsAdminMixin, ExpoPartAdmin):
     form = CallAdminForm
     list_display = ("expo", "local_opens", "local_closes", "proposals_per_partner")
     list_filter = (EXPO_FILTER,)

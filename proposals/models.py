@@ -17,7 +17,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from events.models import Expo, Session, Track, validate_single_line
+from events import translations
+from events.models import Expo, Session, Track, translations_field, validate_single_line
 from exhibitors.models import Exhibitor
 from expo.validation import validate_day
 
@@ -74,6 +75,7 @@ class Call(models.Model):
         validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
         help_text=_("What the expo looks for, shown above the form."),
     )
+    introduction_translations = translations_field(_("introduction in other languages"))
     kinds = models.JSONField(
         _("kinds of session accepted"),
         default=all_kinds,
@@ -117,6 +119,10 @@ class Call(models.Model):
 
     def is_open(self, now):
         return self.opens_at <= now < self.closes_at
+
+
+# Its introduction is written in each of the expo's languages.
+translations.FIELDS["call"] = ("introduction",)
 
 
 class Proposal(models.Model):

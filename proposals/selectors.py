@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from exhibitors.models import Exhibitor
+
 from .models import Call, Proposal, ProposalSpeaker
 
 
@@ -30,3 +32,8 @@ def partner_places_used(call, exhibitor):
     return Proposal.objects.filter(call=call, exhibitor=exhibitor).aggregate(
         used=Count("pk", filter=~Q(state=Proposal.State.WITHDRAWN))
     )["used"]
+
+
+def stands_of(user, expo):
+    """The exhibitors of ``expo`` whose staff ``user`` is on."""
+    return Exhibitor.objects.filter(expo=expo, members__user=user).order_by("name")

@@ -84,15 +84,13 @@ def _call_context(call):
 
 
 def _call_page(request, call, form, status=200):
-    proposals = (
-        list(selectors.own_proposals(request.user, call.expo))
-        if request.user.is_authenticated
-        else None
-    )
+    signed_in = request.user.is_authenticated
     context = {
         **_call_context(call),
         "form": form,
-        "proposals": proposals,
+        "proposals": list(selectors.own_proposals(request.user, call.expo)) if signed_in else None,
+        # Staff propose for their stand in the portal: the page points them there.
+        "stands": list(selectors.stands_of(request.user, call.expo)) if signed_in else [],
     }
     return render(request, "proposals/call.html", context, status=status)
 

@@ -211,6 +211,9 @@ def test_someone_elses_proposal_is_not_found(
         assert client.post(f"{address}withdraw/").status_code == 404
     # The staff member who made the stand's proposal finds it in the portal, not here.
     client.force_login(acme_staff)
+    page = client.get(f"/expos/{slug}/call/").content.decode()
+    assert reverse("proposals:portal-list", args=[acme.pk]) in page
+    assert "Bikupor" not in page
     assert client.get(f"/expos/{slug}/call/proposals/{partners.pk}/").status_code == 404
     assert Proposal.objects.filter(state="submitted").count() == 2
 
@@ -353,3 +356,13 @@ def test_an_organiser_opens_a_call_on_the_expos_clock(client, expo, green, djang
     assert call.kinds == ["talk", "tour"] and list(call.tracks.all()) == [green]
     refused = client.post(add, data | {"closes_at_0": "2026-01-01"})
     assert refused.status_code == 200
+
+
+def test_the_calls_introduction_is_shown_in_the_visitors_language(client, call):
+    call.introduction = "Föreslå något!"
+    call.introduction_translations = {"en": "Propose something!"}
+    services.save_call(call)
+    sv = client.get(f"/expos/{call.expo.slug}/call/", HTTP_ACCEPT_LANGUAGE="sv")
+    en = client.get(f"/expos/{call.expo.slug}/call/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Föreslå något!" in sv.content.decode()
+    assert "Propose something!" in en.content.decode()
