@@ -7,7 +7,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Call for proposals")
 
     def ready(self):
-        from events.signals import organiser_links
+        from events.signals import organiser_links, visitor_links
         from exhibitors.signals import portal_sections
 
         from . import (
@@ -16,4 +16,5 @@ class ProposalsConfig(AppConfig):
         )
 
         organiser_links.connect(receivers.organiser_links, dispatch_uid="proposals-organiser-links")
+        visitor_links.connect(receivers.visitor_links, dispatch_uid="proposals-visitor-links")
         portal_sections.connect(receivers.portal_sections, dispatch_uid="proposals-portal-sections")

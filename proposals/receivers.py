@@ -1,6 +1,7 @@
 """What ``proposals`` answers to the signals of the apps below it."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Expo
@@ -28,3 +29,11 @@ def portal_sections(sender, exhibitor, user, **kwargs):
         return []
     url = reverse("proposals:portal-list", args=[exhibitor.pk])
     return [Link(_("Proposals"), url, short=_("Propose sessions for the programme"))]
+
+
+def visitor_links(sender, obj, **kwargs):
+    """ "Propose a session" on the expo's home page while its call is open."""
+    call = Call.objects.filter(expo=obj).first()
+    if call is None or not call.is_open(timezone.now()):
+        return []
+    return [Link(_("Propose a session"), reverse("proposals:call", args=[obj.slug]))]

@@ -366,3 +366,10 @@ def test_the_calls_introduction_is_shown_in_the_visitors_language(client, call):
     en = client.get(f"/expos/{call.expo.slug}/call/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Föreslå något!" in sv.content.decode()
     assert "Propose something!" in en.content.decode()
+
+
+def test_the_expos_home_page_links_the_call_while_it_is_open(client, call):
+    home = f"/expos/{call.expo.slug}/"
+    assert f"/expos/{call.expo.slug}/call/" in client.get(home).content.decode()
+    Call.objects.filter(pk=call.pk).update(closes_at=call.opens_at + dt.timedelta(seconds=1))
+    assert f"/expos/{call.expo.slug}/call/" not in client.get(home).content.decode()
