@@ -373,3 +373,30 @@ def test_the_expos_home_page_links_the_call_while_it_is_open(client, call):
     assert f"/expos/{call.expo.slug}/call/" in client.get(home).content.decode()
     Call.objects.filter(pk=call.pk).update(closes_at=call.opens_at + dt.timedelta(seconds=1))
     assert f"/expos/{call.expo.slug}/call/" not in client.get(home).content.decode()
+
+
+def test_sign_ups_from_one_address_count_in_the_password_link_limit(call, settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from outbox.models import Mail
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "password_resets": "2/minute",
+        },
+    }
+    page = Client(REMOTE_ADDR="203.0.113.7", HTTP_ACCEPT_LANGUAGE="en")
+    answers = [
+        page.post(f"/expos/{call.expo.slug}/call/", {"name": n, "email": f"{n}@example.org"})
+        for n in ("greta", "hugo", "ida")
+    ]
+    assert [answer.status_code for answer in answers] == [302, 302, 429]
+    assert 1 <= int(answers[2]["Retry-After"]) <= 60
+    assert "Too many requests from here just now" in answers[2].content.decode()
+    assert Mail.objects.count() == 2
+    assert not get_user_model().objects.filter(username="ida@example.org").exists()
+    cache.clear()
