@@ -233,7 +233,10 @@ def _assign(proposal, fields):
     for name in PROPOSAL_FIELDS:
         value = fields.get(name)
         if name == "preferred_days":
-            value = sorted({day.isoformat() for day in value or ()})
+            # Dates, or YYYY-MM-DD texts that the model's validator checks.
+            value = sorted(
+                {day.isoformat() if hasattr(day, "isoformat") else str(day) for day in value or ()}
+            )
         elif name == "track":
             proposal.track = value
             continue

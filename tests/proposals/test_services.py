@@ -76,6 +76,9 @@ def test_after_the_deadline_a_proposal_is_refused_naming_the_deadline_on_the_exp
         ({"audience": "\x00"}, "audience"),
         ({"preferred_days": [dt.date(9999, 12, 31)]}, "preferred_days"),
         ({"preferred_days": [dt.date(2000, 1, 1)]}, "preferred_days"),
+        ({"preferred_days": ["9999-12-31"]}, "preferred_days"),
+        ({"preferred_days": ["Monday"]}, "preferred_days"),
+        ({"preferred_days": [None]}, "preferred_days"),
     ],
 )
 def test_a_field_that_breaks_a_rule_is_refused_on_that_field(call, proposer, changes, field):
