@@ -117,6 +117,11 @@ class SpeakerForm(forms.Form):
 
 
 class BaseSpeakerFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("Name at least one speaker."),
+        "too_many_forms": _("Name at most %(num)d speakers."),
+    }
+
     def speakers(self):
         """The filled-in rows, in order; an untouched empty row is no speaker."""
         return [form.cleaned_data for form in self.forms if form.has_changed()]

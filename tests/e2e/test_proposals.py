@@ -121,14 +121,14 @@ def test_a_newcomer_signs_up_proposes_changes_and_withdraws(live_server, page, s
     assert [s.name for s in proposal.speakers.all()] == ["Pia Persson-Åkesson", "Bo Ek"]
 
     with page.expect_navigation():
-        page.get_by_role("link", name="Change or withdraw").click()
+        page.get_by_role("link", name="Bikupor på taket").click()
     page.get_by_label("Title").fill("Bin och bikupor i staden")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the changes").click()
     assert "Bin och bikupor i staden" in page.locator("table").inner_text()
 
     with page.expect_navigation():
-        page.get_by_role("link", name="Change or withdraw").click()
+        page.get_by_role("link", name="Bin och bikupor i staden").click()
     with page.expect_navigation():
         page.get_by_role("link", name="Withdraw this proposal").click()
     fits_and_passes_axe(page)
