@@ -400,3 +400,18 @@ def test_sign_ups_from_one_address_count_in_the_password_link_limit(call, settin
     assert Mail.objects.count() == 2
     assert not get_user_model().objects.filter(username="ida@example.org").exists()
     cache.clear()
+
+
+def test_the_expos_admin_page_links_its_call_and_proposals(client, call, django_user_model):
+    organiser = django_user_model.objects.create_superuser("root", password="pw-root-12345")
+    client.force_login(organiser)
+    page = client.get(reverse("admin:events_expo_change", args=[call.expo.pk])).content.decode()
+    assert f"/expos/{call.expo.slug}/call/" in page
+    assert f"/admin/proposals/proposal/?expo__id__exact={call.expo.pk}" in page
+
+
+def test_a_taken_user_name_gives_the_new_account_another(client, call, django_user_model):
+    django_user_model.objects.create_user("ny@example.org", email="someone@else.example")
+    client.post(f"/expos/{call.expo.slug}/call/", {"name": "Ny", "email": "ny@example.org"})
+    account = django_user_model.objects.get(email="ny@example.org")
+    assert account.username == "ny@example.org-2"
