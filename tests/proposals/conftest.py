@@ -1,12 +1,19 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import OpeningDay, Track
 from exhibitors.models import Exhibitor, Member
 from proposals import services
 from proposals.models import Call
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are checked in English, whatever language a test before left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
