@@ -424,6 +424,7 @@ class Session(models.Model):
         WORKSHOP = "workshop", _("Workshop")
         PANEL = "panel", _("Panel")
         TOUR = "tour", _("Guided tour")
+        EXHIBITION = "exhibition", _("Exhibition")
 
     expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])

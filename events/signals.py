@@ -20,3 +20,9 @@ class Link(NamedTuple):
 #: list of ``Link``: its app's pages and exports for that object (the live page, a
 #: session's attendee lists, …).
 organiser_links = Signal()
+
+
+#: Sent by an expo's home page with ``sender`` ``Expo`` and ``obj`` the expo. Each receiver
+#: returns a list of ``Link``: its app's pages a visitor may want next (the call for
+#: proposals while it is open, …), shown beside "Get tickets".
+visitor_links = Signal()

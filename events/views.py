@@ -13,9 +13,9 @@ from django.utils.cache import patch_cache_control
 
 from expo.scoping import expo_or_404
 
-from . import exports, extensions, selectors
+from . import exports, extensions, selectors, signals
 from .forms import ProgrammeFilterForm
-from .models import Conference, Speaker
+from .models import Conference, Expo, Speaker
 
 
 def _with_seats_left(sessions):
@@ -67,6 +67,11 @@ def expo_home(request, expo_slug):
             for hall in expo.halls.order_by("name")
         ],
         "conferences": expo.conferences.all(),
+        "more_links": [
+            link
+            for _receiver, links in signals.visitor_links.send(sender=Expo, obj=expo)
+            for link in links or ()
+        ],
     }
     return render(request, "events/expo_home.html", context)
 

@@ -25,6 +25,7 @@ from .csv_export import leads_download
 from .forms import DirectoryFilterForm, LeadForm, LeadScanForm, MemberForm, ProfileForm
 from .models import BoothDay, Exhibitor, Lead, Member
 from .permissions import is_staff_of, may_manage
+from .signals import portal_sections
 
 
 def _managed(request, pk):
@@ -108,6 +109,13 @@ def portal_exhibitor(request, pk):
         "members": selectors.members(exhibitor),
         "is_staff": is_staff_of(request.user, exhibitor),
         "leads": selectors.leads(exhibitor)[:200] if is_staff_of(request.user, exhibitor) else None,
+        "sections": [
+            link
+            for _receiver, links in portal_sections.send(
+                sender=Exhibitor, exhibitor=exhibitor, user=request.user
+            )
+            for link in links or ()
+        ],
     }
     return render(request, "exhibitors/portal.html", context, status=status)
 

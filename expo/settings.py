@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "outbox",
     "ticketing",
     "exhibitors",
+    "proposals",
     "realtime",
 ]
 

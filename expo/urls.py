@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("ticketing.urls")),
     path("", include("realtime.urls")),
     path("", include("exhibitors.urls")),
+    path("", include("proposals.urls")),
 ]
 
 # Uploaded files (exhibitors' logos) in development; production serves MEDIA_ROOT from the

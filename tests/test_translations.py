@@ -69,6 +69,7 @@ def test_the_catalogues_hold_every_message_of_the_code(tmp_path):
         "events",
         "ticketing",
         "exhibitors",
+        "proposals",
         "realtime",
         "outbox",
         "templates",

@@ -15,11 +15,14 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from events.models import Conference, Expo, Hall, Room, Speaker, Track, Venue
 from exhibitors import services as exhibitors
 from exhibitors.models import Booth, Exhibitor
 from expo.accounts import set_password_url
+from proposals import services as proposing
+from proposals.models import Call
 from tests.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import ScanPoint
@@ -88,6 +91,7 @@ VISITOR_PAGES = [
     Page("choose a password, old link", lambda site: "/accounts/reset/MQ/used-token/"),
     Page("password saved", lambda site: "/accounts/reset/done/"),
     Page("gate scanner", lambda site: "/scan/future/north/"),
+    Page("call for proposals", lambda site: "/expos/future/call/"),
 ]
 
 PORTAL_PAGES = [
@@ -108,6 +112,10 @@ PORTAL_PAGES = [
         status=403,
         shows="You may not open this page",
     ),
+    Page("proposals", lambda site: f"/portal/{site.exhibitor.pk}/proposals/", signed_in=True),
+    Page("propose", lambda site: f"/portal/{site.exhibitor.pk}/proposals/new/", signed_in=True),
+    Page("proposal", lambda site: site.proposal, signed_in=True),
+    Page("withdraw proposal", lambda site: f"{site.proposal}withdraw/", signed_in=True),
 ]
 
 ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES
@@ -155,6 +163,7 @@ def build_site(expo, season):
     lead, _created = exhibitors.capture_lead(
         exhibitor, ticket.code, user=staff, note=f"Wants a booth at {LONG_ORGANISATION}", rating=5
     )
+    proposal = _call_with_a_proposal(expo, exhibitor, staff, track)
     return SimpleNamespace(
         expo=expo,
         day=day,
@@ -167,6 +176,32 @@ def build_site(expo, season):
         lead=lead,
         my_tickets=f"/expos/future/my-tickets/{order.secret}/",
         choose_password=urlsplit(set_password_url(invited.user)).path,
+        proposal=f"/portal/{exhibitor.pk}/proposals/{proposal.pk}/",
+    )
+
+
+def _call_with_a_proposal(expo, exhibitor, staff, track):
+    """The expo's open call, and a proposal of the exhibitor's with long names."""
+    now = timezone.now()
+    call = proposing.save_call(
+        Call(expo=expo, opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=9)),
+        tracks=[track],
+    )
+    return proposing.submit_proposal(
+        call,
+        proposer=staff,
+        exhibitor=exhibitor,
+        fields={
+            "title": f"Panel: {LONG_ORGANISATION}",
+            "abstract": LONG_ORGANISATION,
+            "kind": "panel",
+            "length_minutes": 60,
+            "language": "sv",
+            "track": track,
+            "audience": LONG_EMAIL,
+            "preferred_days": [expo.start_date],
+        },
+        speakers=[{"name": LONG_NAME, "email": LONG_EMAIL, "biography": LONG_ORGANISATION}],
     )
 
 

@@ -17,6 +17,8 @@ from events.admin_base import OrganiserScopeMixin, ScopedModelAdmin, expo_id_of,
 from events.models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track, Venue
 from exhibitors import services as exhibiting
 from exhibitors.models import Booth, BoothDay, Exhibitor, Lead, Member
+from proposals import services as proposing
+from proposals.models import Call
 from tests.conftest import attendee, exhibitor_admin_form, formset_data
 from ticketing import services as ticketing
 from ticketing.models import (
@@ -33,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 DAY = dt.date(2026, 6, 2)
-APPS = {"events", "ticketing", "exhibitors"}
+APPS = {"events", "ticketing", "exhibitors", "proposals"}
 
 #: Every model the back office registers, by its admin's URL name.
 MODELS = [
@@ -57,6 +59,8 @@ MODELS = [
     "exhibitors.exhibitor",
     "exhibitors.booth",
     "exhibitors.lead",
+    "proposals.call",
+    "proposals.proposal",
 ]
 
 
@@ -123,6 +127,25 @@ def build_expo(slug, name, mark):
         exhibitor, username=f"staff-{mark}", email=f"staff-{mark}@example.org", name="Staff"
     )
     lead = Lead.objects.create(exhibitor=exhibitor, ticket=ticket, scanned_at=timezone.now())
+    now = timezone.now()
+    call = proposing.save_call(
+        Call(expo=expo, opens_at=now, closes_at=now + dt.timedelta(days=1)), tracks=[track]
+    )
+    proposal = proposing.submit_proposal(
+        call,
+        proposer=member.user,
+        exhibitor=exhibitor,
+        fields={
+            "title": f"Proposal {mark}",
+            "abstract": "A",
+            "kind": "talk",
+            "length_minutes": 30,
+            "language": "en",
+            "track": track,
+            "audience": "All",
+        },
+        speakers=[{"name": f"Speaker {mark}", "email": f"sp-{mark}@example.org"}],
+    )
     return types.SimpleNamespace(
         expo=expo,
         venue=venue,
@@ -146,6 +169,8 @@ def build_expo(slug, name, mark):
         boothday=BoothDay.objects.get(booth=booth),
         member=member,
         lead=lead,
+        call=call,
+        proposal=proposal,
     )
 
 

@@ -1,0 +1,158 @@
+"""The organisers' back office for the call for proposals: the call of each expo, and the
+proposals read only (the review comes later). Both stand on ``events/admin_base.py``, so
+an organiser sees their expos' calls and proposals only."""
+
+import contextlib
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.admin import EXPO_FILTER, ExpoPartAdmin
+from events.admin_base import ScopedTabularInline
+from events.models import Session
+from events.selectors import organised_expos
+from events.translations import TranslationsAdminMixin, translations_form
+
+from . import services
+from .models import Call, Proposal, ProposalSpeaker
+
+
+class CallAdminForm(translations_form(Call)):
+    kinds = forms.MultipleChoiceField(
+        label=_("kinds of session accepted"),
+        choices=Session.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Call
+        fields = (
+            "expo",
+            "opens_at",
+            "closes_at",
+            "introduction",
+            "kinds",
+            "tracks",
+            "proposals_per_partner",
+        )
+        widgets = {"tracks": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        expo = cleaned_data.get("expo") or getattr(self.instance, "expo", None)
+        tracks = cleaned_data.get("tracks") or []
+        if expo is not None and any(track.expo_id != expo.pk for track in tracks):
+            self.add_error("tracks", _("Pick tracks of the call's expo only."))
+        return cleaned_data
+
+
+@admin.register(Call)
+class CallAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+    form = CallAdminForm
+    list_display = ("expo", "local_opens", "local_closes", "proposals_per_partner")
+    list_filter = (EXPO_FILTER,)
+    list_select_related = ("expo",)
+    ordering = ("-closes_at",)
+
+    @admin.display(description=_("opens (expo time)"), ordering="opens_at")
+    def local_opens(self, call):
+        return f"{call.opens_at.astimezone(call.expo.tz):%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("closes (expo time)"), ordering="closes_at")
+    def local_closes(self, call):
+        return f"{call.closes_at.astimezone(call.expo.tz):%Y-%m-%d %H:%M}"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Opening and closing are read and shown on the expo's clock, as its visitors see
+        # them; rendered in here because widgets convert their values when rendered.
+        expo = self._expo_of_form(request, object_id)
+        with timezone.override(expo.tz) if expo else contextlib.nullcontext():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+        return response
+
+    def _expo_of_form(self, request, object_id):
+        if object_id is not None:
+            call = self.get_object(request, unquote(object_id))
+            return call.expo if call is not None else None
+        expo_id = request.POST.get("expo") or request.GET.get("expo") or ""
+        if not (expo_id.isascii() and expo_id.isdigit()):
+            return None
+        return organised_expos(request.user).filter(pk=expo_id).first()
+
+    def save_model(self, request, obj, form, change):
+        services.save_call(obj, tracks=form.cleaned_data["tracks"])
+
+
+class ProposalSpeakerInline(ScopedTabularInline):
+    model = ProposalSpeaker
+    fields = ("name", "email", "biography")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ExpoPartAdmin):
+    """Read only until the review: organisers see what was proposed, and by whom."""
+
+    list_display = (
+        "title",
+        "kind",
+        "state",
+        "exhibitor",
+        "language",
+        "track",
+        "length_minutes",
+        "submitted_at",
+    )
+    list_filter = (
+        EXPO_FILTER,
+        "state",
+        "kind",
+        ("track", admin.RelatedOnlyFieldListFilter),
+        ("exhibitor", admin.RelatedOnlyFieldListFilter),
+        "language",
+    )
+    search_fields = ("title", "abstract", "speakers__name", "exhibitor__name")
+    search_help_text = _("Search by title, abstract, speaker or exhibitor.")
+    list_select_related = ("expo", "exhibitor", "track")
+    inlines = [ProposalSpeakerInline]
+    fields = (
+        "expo",
+        "exhibitor",
+        "proposer",
+        "state",
+        "title",
+        "abstract",
+        "kind",
+        "length_minutes",
+        "language",
+        "track",
+        "audience",
+        "accessibility_needs",
+        "preferred_days",
+        "submitted_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
