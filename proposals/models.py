@@ -90,10 +90,13 @@ class Call(models.Model):
         help_text=_("Proposers may pick one of these; none for no choice of track."),
     )
     proposals_per_partner = models.PositiveSmallIntegerField(
-        _("proposals per exhibitor"),
+        _("proposals per exhibitor or person"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("The most proposals one exhibitor may have submitted at once."),
+        help_text=_(
+            "The most proposals one exhibitor, or one person proposing for themselves, "
+            "may have submitted at once."
+        ),
     )
 
     objects = ScopedManager(expo="expo")

@@ -68,8 +68,9 @@ def submit_proposal(call, *, proposer, fields, speakers, exhibitor=None, now=Non
     ``fields`` maps ``PROPOSAL_FIELDS`` to values (``track`` a Track or ``None``,
     ``preferred_days`` a list of dates); ``speakers`` is a list of dicts of
     ``SPEAKER_FIELDS``. Refused when the call is not open, when a field breaks its rules,
-    or (for an exhibitor) with ``proposal_limit_reached`` once the exhibitor has
-    ``call.proposals_per_partner`` proposals that are not withdrawn. Returns the proposal.
+    or with ``proposal_limit_reached`` once the exhibitor, or the person proposing for
+    themselves, has ``call.proposals_per_partner`` proposals that are not withdrawn.
+    Returns the proposal.
     """
     now = now or timezone.now()
     _check_window(call, now)
@@ -82,6 +83,11 @@ def submit_proposal(call, *, proposer, fields, speakers, exhibitor=None, now=Non
             # both taking its last place in the call.
             Exhibitor.objects.select_for_update().get(pk=exhibitor.pk)
             _check_partner_limit(call, exhibitor)
+        else:
+            # A person proposing for themselves is a partner of one: the same limit,
+            # locked on their account.
+            get_user_model().objects.select_for_update().get(pk=proposer.pk)
+            _check_own_limit(call, proposer)
         proposal.save()
         _save_speakers(proposal, rows)
     return proposal
@@ -218,6 +224,23 @@ def _check_partner_limit(call, exhibitor):
                 "takes from one exhibitor. Withdraw one to send another."
             )
             % {"exhibitor": exhibitor.name, "count": held},
+            code="proposal_limit_reached",
+        )
+
+
+def _check_own_limit(call, proposer):
+    held = (
+        Proposal.objects.filter(call=call, proposer=proposer, exhibitor__isnull=True)
+        .exclude(state=Proposal.State.WITHDRAWN)
+        .count()
+    )
+    if held >= call.proposals_per_partner:
+        raise Conflict(
+            _(
+                "You have sent %(count)d proposals already, the most the call takes from "
+                "one person. Withdraw one to send another."
+            )
+            % {"count": held},
             code="proposal_limit_reached",
         )
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('introduction', models.TextField(blank=True, help_text='What the expo looks for, shown above the form.', max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='introduction')),
                 ('introduction_translations', models.JSONField(blank=True, default=dict, validators=[events.models.validate_translations], verbose_name='introduction in other languages')),
                 ('kinds', models.JSONField(default=proposals.models.all_kinds, help_text='A list such as ["talk", "workshop"].', validators=[proposals.models.validate_kinds], verbose_name='kinds of session accepted')),
-                ('proposals_per_partner', models.PositiveSmallIntegerField(default=3, help_text='The most proposals one exhibitor may have submitted at once.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='proposals per exhibitor')),
+                ('proposals_per_partner', models.PositiveSmallIntegerField(default=3, help_text='The most proposals one exhibitor, or one person proposing for themselves, may have submitted at once.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='proposals per exhibitor or person')),
                 ('expo', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='call', to='events.expo')),
                 ('tracks', models.ManyToManyField(blank=True, help_text='Proposers may pick one of these; none for no choice of track.', related_name='calls', to='events.track', verbose_name='tracks offered')),
             ],

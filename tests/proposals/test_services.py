@@ -148,7 +148,28 @@ def test_the_limit_is_per_exhibitor(call, acme, acme_staff, globex, globex_staff
     submit(call, acme_staff, exhibitor=acme)
     submit(call, acme_staff, exhibitor=acme)
     submit(call, globex_staff, exhibitor=globex)
-    submit(call, proposer)  # not for an exhibitor: no partner limit
+    submit(call, proposer)  # for themselves: counted apart from any exhibitor
+    submit(call, acme_staff)  # staff proposing for themselves, not for their stand
+
+
+def test_a_person_proposing_for_themselves_has_the_same_limit(call, acme, acme_staff, proposer):
+    submit(call, proposer)
+    second = submit(call, proposer, title="Second")
+    with pytest.raises(Conflict) as refused:
+        submit(call, proposer, title="Third")
+    assert refused.value.code == "proposal_limit_reached"
+    assert "2 proposals" in str(refused.value.message)
+    assert Proposal.objects.filter(proposer=proposer).count() == 2
+    services.withdraw_proposal(second)
+    submit(call, proposer, title="Third")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_persons_proposals_sent_at_once_never_pass_the_limit(call, proposer):
+    outcomes = at_once(lambda n: submit(call, proposer, title=f"Race {n}"), range(5))
+    refused = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(refused) == 3, outcomes
+    assert Proposal.objects.filter(proposer=proposer).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
