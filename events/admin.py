@@ -102,6 +102,30 @@ class ExpoPartAdmin(ScopedModelAdmin):
         return (*readonly, "expo") if obj is not None else readonly
 
 
+class OnTheExposClockMixin:
+    """An admin whose form shows and reads times on the expo's clock, as its visitors see
+    them, whatever the server's zone. The page is rendered inside the expo's zone because
+    widgets convert their values when they are rendered."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        expo = self._expo_of_form(request, object_id)
+        with timezone.override(expo.tz) if expo else contextlib.nullcontext():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+        return response
+
+    def _expo_of_form(self, request, object_id):
+        """The object's expo, or on adding the one picked (or given in the address)."""
+        if object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            return obj.expo if obj is not None else None
+        expo_id = request.POST.get("expo") or request.GET.get("expo") or ""
+        if not (expo_id.isascii() and expo_id.isdigit()):
+            return None
+        return organised_expos(request.user).filter(pk=expo_id).first()
+
+
 EXPO_FILTER = ("expo", admin.RelatedOnlyFieldListFilter)
 
 
@@ -318,7 +342,9 @@ class SessionAdminForm(translations_form(Session)):
 
 
 @admin.register(Session)
-class SessionAdmin(OrganiserLinksMixin, TranslationsAdminMixin, ExpoPartAdmin):
+class SessionAdmin(
+    OrganiserLinksMixin, OnTheExposClockMixin, TranslationsAdminMixin, ExpoPartAdmin
+):
     form = SessionAdminForm
     list_display = (
         "title",
@@ -364,27 +390,6 @@ class SessionAdmin(OrganiserLinksMixin, TranslationsAdminMixin, ExpoPartAdmin):
         tz = session.expo.tz
         start, end = session.start.astimezone(tz), session.end.astimezone(tz)
         return f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form shows and reads times on the expo's clock, as the programme does. The
-        # page is rendered in here because widgets convert their values when rendered.
-        expo = self._expo_of_form(request, object_id)
-        with timezone.override(expo.tz) if expo else contextlib.nullcontext():
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if isinstance(response, SimpleTemplateResponse):
-                response.render()
-        return response
-
-    def _expo_of_form(self, request, object_id):
-        """The session's expo, or on adding the one picked (or given in the address)."""
-        if object_id is not None:
-            session = self.get_object(request, unquote(object_id))
-            return session.expo if session is not None else None
-        expo_id = request.POST.get("expo") or request.GET.get("expo") or ""
-        if not (expo_id.isascii() and expo_id.isdigit()):
-            return None
-        expos = organised_expos(request.user)
-        return expos.filter(pk=expo_id).first()
 
     def save_model(self, request, obj, form, change):
         # The form has run the checks; the service runs them again under lock and saves

@@ -2,19 +2,13 @@
 proposals read only (the review comes later). Both stand on ``events/admin_base.py``, so
 an organiser sees their expos' calls and proposals only."""
 
-import contextlib
-
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.template.response import SimpleTemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import EXPO_FILTER, ExpoPartAdmin
+from events.admin import EXPO_FILTER, ExpoPartAdmin, OnTheExposClockMixin
 from events.admin_base import ScopedTabularInline
 from events.models import Session
-from events.selectors import organised_expos
 from events.translations import TranslationsAdminMixin, translations_form
 
 from . import services
@@ -51,7 +45,7 @@ class CallAdminForm(translations_form(Call)):
 
 
 @admin.register(Call)
-class CallAdmin(TranslationsAdminMixin, ExpoPartAdmin):
+class CallAdmin(OnTheExposClockMixin, TranslationsAdminMixin, ExpoPartAdmin):
     form = CallAdminForm
     list_display = ("expo", "local_opens", "local_closes", "proposals_per_partner")
     list_filter = (EXPO_FILTER,)
@@ -65,25 +59,6 @@ class CallAdmin(TranslationsAdminMixin, ExpoPartAdmin):
     @admin.display(description=_("closes (expo time)"), ordering="closes_at")
     def local_closes(self, call):
         return f"{call.closes_at.astimezone(call.expo.tz):%Y-%m-%d %H:%M}"
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Opening and closing are read and shown on the expo's clock, as its visitors see
-        # them; rendered in here because widgets convert their values when rendered.
-        expo = self._expo_of_form(request, object_id)
-        with timezone.override(expo.tz) if expo else contextlib.nullcontext():
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if isinstance(response, SimpleTemplateResponse):
-                response.render()
-        return response
-
-    def _expo_of_form(self, request, object_id):
-        if object_id is not None:
-            call = self.get_object(request, unquote(object_id))
-            return call.expo if call is not None else None
-        expo_id = request.POST.get("expo") or request.GET.get("expo") or ""
-        if not (expo_id.isascii() and expo_id.isdigit()):
-            return None
-        return organised_expos(request.user).filter(pk=expo_id).first()
 
     def save_model(self, request, obj, form, change):
         services.save_call(obj, tracks=form.cleaned_data["tracks"])
