@@ -10,8 +10,10 @@ from proposals.models import Call
 
 
 @pytest.fixture(autouse=True)
-def in_english():
-    """Messages are checked in English, whatever language a test before left active."""
+def in_english(client):
+    """Messages and pages are checked in English, whatever language a test before left
+    active and although the expo speaks Swedish first: the visitor chose English."""
+    client.cookies["django_language"] = "en"
     with translation.override("en"):
         yield
 
