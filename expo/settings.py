@@ -195,8 +195,6 @@ LANGUAGES = [
     ("da", _("Danish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Where the site's dates differ from Django's (expo/formats/: English day first).
-FORMAT_MODULE_PATH = ["expo.formats"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Stockholm")
 USE_TZ = True
