@@ -119,7 +119,9 @@ def cancel_tickets(modeladmin, request, queryset):
 
 @admin.action(description=_("Print the badges of the selected tickets (A4, four a sheet)"))
 def print_badges(modeladmin, request, queryset):
-    tickets = queryset.filter(status=Ticket.Status.VALID).select_related("expo", "ticket_type")
+    tickets = queryset.filter(status=Ticket.Status.VALID).select_related(
+        "expo", "ticket_type", "order"
+    )
     return sheets_response(tickets.order_by("pk").iterator(chunk_size=500))
 
 

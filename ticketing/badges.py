@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import qrcode
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.lib.colors import HexColor, white
@@ -379,6 +380,7 @@ def iter_badge_pdf(
     *,
     on_badge: Callable | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    in_holders_language: bool = False,
 ) -> Iterator[bytes]:
     """The badges of ``tickets`` as one PDF, in chunks of about ``chunk_bytes``.
 
@@ -388,13 +390,17 @@ def iter_badge_pdf(
     or ``"a4x4"`` (A4 sheets of four with cut marks); anything else raises
     ``ValueError`` here, before any ticket is read. ``on_badge(ticket)`` is called after
     each badge, for a progress bar. No tickets give one blank page.
+
+    A badge is drawn in the active language, or with ``in_holders_language`` in the
+    language its holder's order was made in (select ``order`` with the tickets): an
+    organiser's print run serves visitors of every language at once.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout is one of {', '.join(LAYOUTS)}, not {layout!r}")
-    return _badge_chunks(tickets, layout, on_badge, chunk_bytes)
+    return _badge_chunks(tickets, layout, on_badge, chunk_bytes, in_holders_language)
 
 
-def _badge_chunks(tickets, layout, on_badge, chunk_bytes):
+def _badge_chunks(tickets, layout, on_badge, chunk_bytes, in_holders_language):
     register_fonts()
     if layout == "a6":
         page_size, height = A6, A6[1]
@@ -421,7 +427,9 @@ def _badge_chunks(tickets, layout, on_badge, chunk_bytes):
             open_days_by_expo[ticket.expo_id] = admission.open_days(ticket.expo)
         days = admission.ticket_days(ticket, open_days_by_expo[ticket.expo_id])
         left, bottom = slots[slot]
-        draw_badge(canvas, ticket, days, left, bottom, height)
+        language = ticket.order.language if in_holders_language else translation.get_language()
+        with translation.override(language):
+            draw_badge(canvas, ticket, days, left, bottom, height)
         slot += 1
         if on_badge:
             on_badge(ticket)
@@ -436,10 +444,13 @@ def _badge_chunks(tickets, layout, on_badge, chunk_bytes):
     yield out.take()
 
 
-def write_badges(tickets, out, *, layout="a4x4", on_badge=None):
+def write_badges(tickets, out, *, layout="a4x4", on_badge=None, in_holders_language=False):
     """Write the badges of ``tickets`` as one PDF to the binary file ``out``, chunk by
     chunk (see ``iter_badge_pdf``)."""
-    for chunk in iter_badge_pdf(tickets, layout, on_badge=on_badge):
+    chunks = iter_badge_pdf(
+        tickets, layout, on_badge=on_badge, in_holders_language=in_holders_language
+    )
+    for chunk in chunks:
         out.write(chunk)
 
 

@@ -94,7 +94,7 @@ def with_first_entry(bookings):
 
 def expo_tickets(expo, *, ticket_type=None, day=None, status=None):
     """The expo's tickets, optionally of one type, valid on one day, or in one status."""
-    tickets = Ticket.objects.filter(expo=expo).select_related("ticket_type", "expo")
+    tickets = Ticket.objects.filter(expo=expo).select_related("ticket_type", "expo", "order")
     if ticket_type is not None:
         tickets = tickets.filter(ticket_type=ticket_type)
     if status is not None:

@@ -567,9 +567,11 @@ def badge_response(ticket):
 def sheets_response(tickets, *, layout="a4x4", filename="badges.pdf"):
     """Many badges as one PDF download, streamed: each chunk goes out as soon as it is
     drawn, so neither the server's memory nor the time to the first byte grows with the
-    number of badges. ``tickets`` should be a lazy iterator (``queryset.iterator()``)."""
+    number of badges. ``tickets`` should be a lazy iterator (``queryset.iterator()``) with
+    ``order`` selected: each badge is in its holder's language."""
     response = StreamingHttpResponse(
-        badges.iter_badge_pdf(tickets, layout), content_type="application/pdf"
+        badges.iter_badge_pdf(tickets, layout, in_holders_language=True),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -9,6 +9,7 @@ import zoneinfo
 import pypdfium2
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -323,3 +324,25 @@ def test_a_missing_translation_falls_back_to_the_main_name(client, helsinki_expo
     TicketType.objects.filter(slug="day").update(name_translations={"sv": "Dagsbiljett"})
     page = visitor(client, "da").get("/expos/helsinki/register/").content.decode()
     assert "Day ticket — " in page
+
+
+def test_a_print_run_gives_each_badge_its_holders_language(helsinki_expo, tmp_path):
+    """The organiser prints every badge at once, in English; each visitor reads theirs
+    in the language they registered in."""
+    finnish, danish = order_in(helsinki_expo, "fi"), order_in(helsinki_expo, "da")
+    output = tmp_path / "badges.pdf"
+
+    with translation.override("en"):
+        call_command("print_badges", expo="helsinki", layout="a6", output=str(output), verbosity=0)
+
+    document = pypdfium2.PdfDocument(output.read_bytes())
+    try:
+        pages = [squeezed(page.get_textpage().get_text_range()) for page in document]
+    finally:
+        document.close()
+    assert len(pages) == 2  # ordered by ticket: the Finnish order's first
+    assert finnish.pk < danish.pk
+    for text, language in zip(pages, ["fi", "da"], strict=True):
+        assert EXPECTED[language]["ticket"] in text
+        assert EXPECTED[language]["badge_day"] in text
+        assert EXPECTED["en"]["ticket"] not in text

@@ -10,7 +10,10 @@ from ticketing.models import TicketType
 
 
 class Command(BaseCommand):
-    help = "Print the badges of an expo's valid tickets into one PDF."
+    help = (
+        "Print the badges of an expo's valid tickets into one PDF, each in the language "
+        "its holder registered in."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--expo", required=True, help="The expo's short name.")
@@ -49,5 +52,6 @@ class Command(BaseCommand):
                 out,
                 layout=layout,
                 on_badge=lambda ticket: bar.update(),
+                in_holders_language=True,
             )
         self.stdout.write(self.style.SUCCESS(f"{count} badges written to {output}."))
