@@ -25,6 +25,7 @@ sends it again.
 
 import datetime as dt
 import logging
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -136,9 +137,16 @@ def retry_delay(attempts):
     return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), LONGEST_RETRY_DELAY)
 
 
+# An address in an SMTP server's answer ("<asa@example.org>: unknown user").
+_ADDRESS = re.compile(r"[^\s<>()\[\]{}'\",;:@]+@[^\s<>()\[\]{}'\",;:@]+")
+
+
 def _record_failure(mail, error):
     mail.attempts += 1
-    mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+    # The error is kept for the organisers to read, long after the person behind the
+    # address may have asked to be erased: it names the kind of failure, not whom.
+    reason = _ADDRESS.sub("[address]", f"{type(error).__name__}: {error}")
+    mail.last_error = reason[:2000]
     with transaction.atomic():
         if mail.attempts >= MAX_ATTEMPTS:
             mail.status = Mail.Status.FAILED

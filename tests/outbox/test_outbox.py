@@ -2,10 +2,12 @@
 retried while the SMTP server is away, and sent again from the admin once it failed."""
 
 import datetime as dt
+import smtplib
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -276,3 +278,31 @@ def test_an_attempt_under_way_is_left_alone(expo, day_ticket):
     Mail.objects.update(sending_since=timezone.now() - outbox.STALLED_AFTER / 2)
     assert outbox.requeue_stalled() == 0
     assert DBTaskResult.objects.count() == 1
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server's refusal, as Django's SMTP backend raises it (SMTPRecipientsRefused
+    carries the refused address in its message)."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused(
+            {
+                address: (550, f"5.1.1 <{address}>: unknown user".encode())
+                for message in messages
+                for address in message.to
+            }
+        )
+
+
+def test_a_refused_address_is_not_kept_in_the_mails_error(expo, day_ticket, settings):
+    """The error stays readable for the organisers after the visitor may have been
+    erased: it says what failed, not to whom."""
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    services.register(expo, day_ticket, [attendee(email="asa.oberg@example.org")], day=JUNE_2)
+    send_queued_mail()
+    queued = Mail.objects.get()
+    assert queued.status == "pending" and queued.attempts == 1
+    assert "SMTPRecipientsRefused" in queued.last_error
+    assert "unknown user" in queued.last_error
+    assert "asa.oberg" not in queued.last_error and "example.org" not in queued.last_error
+    assert "[address]" in queued.last_error
