@@ -1,7 +1,8 @@
 """Session bookings for their organisers, as spreadsheet tables (``expo.spreadsheets``
 writes them as CSV or Excel): who booked or waits for a seat, their e-mail (the
 organisers' own expo's visitors), ticket type and whether they came in. A session's
-attendee list, or any bookings of one expo picked in the back office."""
+attendee list (with those who came in at its door without a booking after the booked),
+or any bookings of one expo picked in the back office."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,18 @@ def _attendee(booking):
     ]
 
 
+def _walk_in(ticket):
+    return [
+        ticket.holder_name,
+        ticket.holder_email,
+        ticket.organisation,
+        translated(ticket.ticket_type, "name"),
+        pgettext("session booking", "Came in without a booking"),
+        None,
+        ticket.checked_in_at,
+    ]
+
+
 def _attendee_headers(time_zone):
     return [
         _("Name"),
@@ -50,7 +63,10 @@ def attendees_table(session):
     return spreadsheets.Table(
         title=translated(session, "title"),
         headers=_attendee_headers(time_zone),
-        rows=[_attendee(booking) for booking in selectors.session_attendees(session)],
+        rows=[
+            *(_attendee(booking) for booking in selectors.session_attendees(session)),
+            *(_walk_in(ticket) for ticket in selectors.session_walk_ins(session)),
+        ],
         time_zone=time_zone,
     )
 

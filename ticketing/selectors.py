@@ -65,6 +65,28 @@ def session_attendees(session):
     return with_first_entry(bookings).order_by("waiting_last", "pk")
 
 
+def session_walk_ins(session):
+    """Tickets that came in at one of ``session``'s doors without a booking (open
+    seating, or let in at the door), in the order they came, each with ``checked_in_at``:
+    their first entry there."""
+    entries = CheckIn.objects.filter(
+        scan_point__session=session, result=CheckIn.Result.ENTERED
+    ).order_by()
+    booked = SessionBooking.objects.filter(session=session).exclude(
+        status=SessionBooking.Status.CANCELLED
+    )
+    first_entry = (
+        entries.filter(ticket=OuterRef("pk")).values("ticket").annotate(first=Min("scanned_at"))
+    )
+    return (
+        Ticket.objects.filter(pk__in=entries.values("ticket"))
+        .exclude(pk__in=booked.values("ticket"))
+        .select_related("ticket_type")
+        .annotate(checked_in_at=Subquery(first_entry.values("first")))
+        .order_by("checked_in_at", "pk")
+    )
+
+
 def with_first_entry(bookings):
     """``bookings`` less the cancelled, with their tickets and sessions, each with
     ``checked_in_at``: the holder's first entry at one of its session's doors (``None``

@@ -109,6 +109,42 @@ def test_the_attendee_list_as_csv(organiser_client, workshop, attendees, sheet_f
     assert "Dan Berg" not in text  # Cancelled.
 
 
+def test_who_came_in_at_the_door_without_a_booking_is_listed_after_the_booked(
+    organiser_client, helsinki, workshop, attendees, future_season, future_day
+):
+    """Open seating, or let in at the door: they sat in the session all the same. Dan
+    cancelled his booking and came anyway; Bo, booked, is listed once however often he
+    came in."""
+    eve = services.register(
+        helsinki, future_season, [attendee("Eve Sand", "eve@example.org")]
+    ).tickets.get()
+    dan, bo = attendees["tickets"][3], attendees["tickets"][1]
+    for ticket, minute in [(eve, 58), (dan, 57), (bo, 59)]:
+        CheckIn.objects.create(
+            expo=helsinki,
+            scan_point=attendees["door"],
+            ticket=ticket,
+            direction="in",
+            result="entered",
+            day=future_day,
+            scanned_at=dt.datetime.combine(future_day, dt.time(7, minute), tzinfo=dt.UTC),
+        )
+    text = organiser_client.get(url(workshop, "csv")).content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+
+    assert [row[0] for row in table[1:]] == [
+        "Åsa Öberg",
+        "Bo Ek",
+        "Cai Lind",
+        "Dan Berg",
+        "Eve Sand",
+    ]
+    assert table[4][4] == table[5][4] == "Came in without a booking"
+    assert table[4][5] == ""  # never booked this seat
+    assert table[4][6].endswith("09:57:00+02:00") and table[5][6].endswith("09:58:00+02:00")
+    assert table[2][6].endswith("09:55:00+02:00")  # Bo's first entry
+
+
 def test_the_attendee_list_as_a_workbook(organiser_client, workshop, attendees):
     response = organiser_client.get(url(workshop, "xlsx"))
     assert response.status_code == 200
