@@ -19,14 +19,13 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outbox import services as outbox
-from outbox.models import Mail
 from ticketing.emails import absolute_url
 
 from . import throttling
@@ -58,12 +57,7 @@ def queue_password_reset(user, language):
     """Queue the e-mail with a link to choose a new password, written in ``language``,
     unless one was queued for the account in the last ``RESET_MAIL_INTERVAL``: asking from
     many addresses must not flood one person's inbox. Returns the mail, or ``None``."""
-    recent = Mail.objects.filter(
-        composer=f"{password_reset.__module__}.{password_reset.__qualname__}",
-        arguments__user_id=user.pk,
-        created_at__gte=timezone.now() - RESET_MAIL_INTERVAL,
-    )
-    if recent.exists():
+    if outbox.queued_recently(password_reset, within=RESET_MAIL_INTERVAL, user_id=user.pk):
         return None
     return outbox.enqueue(password_reset, user_id=user.pk, language=language)
 

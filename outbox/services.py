@@ -71,6 +71,18 @@ def enqueue(compose, *, expo=None, **arguments):
     return mail
 
 
+def queued_recently(compose, *, within, **arguments):
+    """Whether a mail of ``compose`` whose arguments match ``arguments`` (field lookups
+    into the JSON, such as ``user_id=7`` or ``order_ids__0=12``) was queued in the last
+    ``within``: a mail that anyone may ask for again and again is sent once in that time,
+    so that asking cannot flood a person's inbox."""
+    return Mail.objects.filter(
+        composer=f"{compose.__module__}.{compose.__qualname__}",
+        created_at__gte=timezone.now() - within,
+        **{f"arguments__{lookup}": value for lookup, value in arguments.items()},
+    ).exists()
+
+
 def deliver(mail_id):
     """One attempt to send a pending mail; a failure is recorded and retried later.
 

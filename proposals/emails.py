@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +16,6 @@ from events.models import Expo
 from events.translations import translated
 from expo.accounts import link_valid_days, set_password_url
 from outbox import services as outbox
-from outbox.models import Mail
 from ticketing.emails import absolute_url
 
 # At most one sign-up e-mail an account in this: asking again and again, or from many
@@ -27,12 +26,7 @@ ACCOUNT_MAIL_INTERVAL = dt.timedelta(minutes=15)
 def queue_proposer_account(user, expo, language):
     """Queue the link to choose a password and the call's address, unless one went to the
     account in the last ``ACCOUNT_MAIL_INTERVAL``. Returns the mail, or ``None``."""
-    recent = Mail.objects.filter(
-        composer=f"{proposer_account.__module__}.{proposer_account.__qualname__}",
-        arguments__user_id=user.pk,
-        created_at__gte=timezone.now() - ACCOUNT_MAIL_INTERVAL,
-    )
-    if recent.exists():
+    if outbox.queued_recently(proposer_account, within=ACCOUNT_MAIL_INTERVAL, user_id=user.pk):
         return None
     return outbox.enqueue(
         proposer_account, expo=expo, user_id=user.pk, expo_id=expo.pk, language=language

@@ -3,9 +3,8 @@
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from outbox.models import Mail
+from outbox import services as outbox
 
 from .. import emails
 from ..models import Order
@@ -32,11 +31,8 @@ def email_order_links(expo, email):
     if not order_ids:
         return 0
     with transaction.atomic():
-        recent = Mail.objects.filter(
-            composer=f"{emails.order_links.__module__}.{emails.order_links.__qualname__}",
-            arguments__order_ids__0=order_ids[0],
-            created_at__gte=timezone.now() - ORDER_LINKS_INTERVAL,
-        )
-        if not recent.exists():
+        if not outbox.queued_recently(
+            emails.order_links, within=ORDER_LINKS_INTERVAL, order_ids__0=order_ids[0]
+        ):
             emails.queue_order_links(expo, order_ids)
     return len(order_ids)
