@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -179,7 +178,7 @@ class SessionSerializer(serializers.ModelSerializer):
     end = MomentField(read_only=True)
     day = serializers.SerializerMethodField()
     hall = serializers.SlugRelatedField(source="room.hall", slug_field="slug", read_only=True)
-    seats = serializers.IntegerField(read_only=True, help_text="Seats on offer.")
+    seats = serializers.IntegerField(read_only=True, allow_null=True, help_text="Seats on offer.")
 
     class Meta:
         model = Session
@@ -203,7 +202,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "speakers",
         ]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_day(self, session):
         moment = self._moment(session)
         return session.expo.local_day(moment).isoformat() if moment else None
@@ -229,7 +228,7 @@ class PlannedSessionSerializer(SessionSerializer):
     start = MomentField(source="planned_start", required=False, allow_null=True)
     end = MomentField(source="planned_end", required=False, allow_null=True)
     hall = serializers.SlugRelatedField(
-        source="planned_room.hall", slug_field="slug", read_only=True
+        source="planned_room.hall", slug_field="slug", read_only=True, allow_null=True
     )
     released = serializers.SerializerMethodField()
 
