@@ -366,3 +366,16 @@ def test_a_bad_reviewer_address_is_refused(call, address):
         services.set_reviewers(call, [address], language="en")
     assert "reviewers" in refused.value.errors
     assert not call.reviewers.exists()
+
+
+def test_a_reviewers_reviews_are_exported_and_unsigned_on_erasure(call, proposal, reviewer):
+    from ticketing import privacy
+
+    score(proposal, reviewer, 3, 7, comment="Lovande.")
+    export = privacy.export_person("rita@review.example")
+    (row,) = export["sections"]["proposal reviews"]
+    assert row["comment"] == "Lovande." and row["scores"] == {"Relevans": 3, "Originality": 7}
+    privacy.erase_person("rita@review.example")
+    review = Review.objects.get()
+    assert review.reviewer is None and review.scores.count() == 2
+    assert not call.reviewers.exists()
