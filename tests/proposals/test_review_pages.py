@@ -2,6 +2,8 @@
 accepting and rejecting from a proposal's page and in bulk from the list."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import Session
@@ -254,3 +256,23 @@ def test_the_proposer_sees_the_decision_and_can_no_longer_change_it(
     assert accepted.title == "Godkänd"
     withdraw = reverse("proposals:withdraw", args=[call.expo.slug, rejected.pk])
     assert client.post(withdraw).status_code == 409
+
+
+def test_the_pages_read_in_a_fixed_number_of_queries(
+    client, call, proposer, criteria, organiser, reviewer, second_reviewer
+):
+    signed_in(client, organiser)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    first = propose(call, proposer, title="Först")
+    score(first, reviewer, 3, 3)
+    few = (queries(list_url(call.expo)), queries(review_url(first)))
+    for number in range(6):
+        more = propose(call, proposer, title=f"Fler {number}")
+        score(more, reviewer, 3, 3)
+    score(first, second_reviewer, 4, 4)
+    assert (queries(list_url(call.expo)), queries(review_url(first))) == few
