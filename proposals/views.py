@@ -35,6 +35,8 @@ from .permissions import may_decide, may_review
 
 # Proposals on one page of the review list.
 REVIEW_PAGE_SIZE = 25
+# A posted id longer than this is no row's: databases keep ids in 64 bits.
+MOST_ID_DIGITS = 18
 
 
 def _call_or_404(request):
@@ -444,7 +446,9 @@ def decide_many(request, expo_slug):
     """Accept or reject the proposals ticked on the review list."""
     call = _review_call(request)
     ids = [
-        value for value in request.POST.getlist("proposal") if value.isascii() and value.isdigit()
+        value
+        for value in request.POST.getlist("proposal")
+        if value.isascii() and value.isdigit() and len(value) <= MOST_ID_DIGITS
     ]
     if not ids:
         messages.error(request, _("Tick the proposals to accept or reject first."))

@@ -216,7 +216,11 @@ def test_an_organiser_decides_in_bulk_from_the_list(client, call, proposer, crit
     bulk = reverse("proposals:decide_many", args=[call.expo.slug])
     response = client.post(
         bulk,
-        {"decision": "reject", "proposal": [first.pk, second.pk, "x", "\x00"], "back": "kind=talk"},
+        {
+            "decision": "reject",
+            "proposal": [first.pk, second.pk, "x", "\x00", "9" * 30, "-1"],
+            "back": "kind=talk",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == list_url(call.expo) + "?kind=talk"
