@@ -25,7 +25,7 @@ def test_the_demo_expo_has_an_open_call_with_the_demo_exhibitors_proposals():
     assert mine.count() == 2
     assert set(proposals.values_list("language", flat=True)) == {"en", "sv", "fi", "da"}
     assert call.criteria.count() == 3 and call.reviewers.count() == 2
-    assert Review.objects.filter(proposal__call=call).count() == 7
+    assert Review.objects.filter(proposal__call=call).count() == 8
     accepted = proposals.filter(state=Proposal.State.ACCEPTED)
     assert accepted.count() == 2
     for proposal in accepted:
