@@ -376,6 +376,8 @@ def review_list(request, expo_slug):
         "expo": call.expo,
         "call": call,
         "form": form,
+        # The filters stay folded while only the order is chosen.
+        "filtering": any(request.GET.get(name) for name in form.fields if name != "order"),
         "page": page,
         "query": query.urlencode(),
         "may_decide": may_decide(request.user, call.expo),
