@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import selectors as programme
 from events.models import Session, Track
+from events.translations import translated
 from expo import dates
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     MOST_SPEAKERS,
     SHORTEST_MINUTES,
     TEXT_MAX_LENGTH,
+    Proposal,
 )
 
 
@@ -142,3 +144,90 @@ SpeakerFormSet = forms.formset_factory(
 
 def speaker_formset(data=None, *, initial=()):
     return SpeakerFormSet(data, initial=list(initial) or None, prefix="speakers")
+
+
+class ReviewFilterForm(forms.Form):
+    """The review list's filters and order, from the address; a value that is not one of
+    the choices is a field error and filters nothing."""
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    track = forms.ModelChoiceField(
+        label=_("Track"), queryset=Track.objects.none(), required=False, empty_label=_("Any")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    exhibitor = forms.ChoiceField(label=_("Partner"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    lowest_score = forms.IntegerField(
+        label=_("Mean score at least (%)"), required=False, min_value=0, max_value=100
+    )
+    order = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("score", _("Highest mean score")),
+            ("score_low", _("Lowest mean score")),
+            ("fewest_reviews", _("Fewest reviews")),
+            ("title", _("Title")),
+        ],
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        self.fields["state"].choices = [
+            ("", _("Any but withdrawn")),
+            *Proposal.State.choices,
+        ]
+        self.fields["track"].queryset = call.expo.tracks.all()
+        self.fields["kind"].choices = any_ + list(Session.Kind.choices)
+        self.fields["exhibitor"].choices = [
+            *any_,
+            ("none", _("No partner (proposed by a person)")),
+            *((str(pk), name) for pk, name in call.expo.exhibitors.values_list("pk", "name")),
+        ]
+        names = dict(settings.LANGUAGES)
+        self.fields["language"].choices = any_ + [
+            (code, _(names[code])) for code in call.expo.languages if code in names
+        ]
+
+    def filters(self):
+        """The valid filters as ``selectors.review_queue`` takes them."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        values = {name: self.cleaned_data.get(name) for name in self.fields}
+        values["exhibitor"] = values.get("exhibitor") or None
+        values["order"] = values.get("order") or "newest"
+        return values
+
+
+class ScoreForm(forms.Form):
+    """A reviewer's scores, one field per criterion of the call, and their comment."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For the organisers and the other reviewers; the proposer does not see it."),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        comment = self.fields.pop("comment")
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=translated(criterion, "name"),
+                min_value=0,
+                max_value=criterion.highest,
+                help_text=_("From 0 to %(highest)d") % {"highest": criterion.highest},
+            )
+        self.fields["comment"] = comment
+
+    def scores(self):
+        return {
+            criterion.pk: self.cleaned_data[f"score_{criterion.pk}"] for criterion in self.criteria
+        }

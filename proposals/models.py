@@ -3,8 +3,9 @@ proposals partners and others send to it, and their speakers.
 
 The app stands above ``exhibitors`` (``events`` ← ``ticketing`` ← ``exhibitors`` ←
 ``proposals``), so a proposal names the exhibitor it is made for with an ordinary
-nullable foreign key and ``events`` never learns of proposals. Review (scores, accepting
-and rejecting) and the schedule board build on these rows later.
+nullable foreign key and ``events`` never learns of proposals. The review adds the
+call's reviewers and criteria, a review per proposal and reviewer with a score per
+criterion, and links an accepted proposal to the session it became.
 """
 
 import datetime as dt
@@ -28,6 +29,8 @@ MOST_SPEAKERS = 5
 ABSTRACT_MAX_LENGTH = 5000
 TEXT_MAX_LENGTH = 2000
 BIOGRAPHY_MAX_LENGTH = 2000
+# The widest scale of a review criterion (0 to this).
+MOST_POINTS = 100
 
 
 def all_kinds():
@@ -98,6 +101,22 @@ class Call(models.Model):
             "may have submitted at once."
         ),
     )
+    # The review: who scores the proposals besides the expo's organisers, and whether
+    # they see each other's scores before giving their own.
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_calls",
+        verbose_name=_("reviewers"),
+    )
+    scores_hidden_until_reviewed = models.BooleanField(
+        _("reviewers see others' scores only after their own"),
+        default=True,
+        help_text=_(
+            "A reviewer sees the other reviews of a proposal once they have reviewed it "
+            "themselves, so that the first scores do not sway the next."
+        ),
+    )
 
     objects = ScopedManager(expo="expo")
 
@@ -132,7 +151,7 @@ class Proposal(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        # Set by the review, which is still to come.
+        # Set by the review (``proposals/review.py``).
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Not accepted")
 
@@ -193,6 +212,17 @@ class Proposal(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The unscheduled session an accepted proposal became; kept apart from the proposal
+    # once made, so the programme may change it freely.
+    session = models.OneToOneField(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("session"),
+    )
 
     objects = ScopedManager(expo="expo")
 
@@ -246,3 +276,89 @@ class ProposalSpeaker(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Criterion(models.Model):
+    """What the reviewers of a call score, from 0 to ``highest``."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
+    name_translations = translations_field(_("name in other languages"), single_line=True)
+    highest = models.PositiveSmallIntegerField(
+        _("highest score"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_POINTS)],
+        help_text=_("Scores go from 0 to this."),
+    )
+
+    objects = ScopedManager(expo="call__expo")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(highest__gte=1) & Q(highest__lte=MOST_POINTS),
+                name="criterion_scale_sane",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+translations.FIELDS["criterion"] = ("name",)
+
+
+class Review(models.Model):
+    """One reviewer's scores of one proposal, and their comment."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
+    # A reviewer's account may go; their scores stay with the proposal, unsigned.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="proposal_reviews",
+        verbose_name=_("reviewer"),
+    )
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = ScopedManager(expo="proposal__expo")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="one_review_per_reviewer")
+        ]
+
+    def __str__(self):
+        return str(_("Review of %(title)s") % {"title": self.proposal.title})
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("score"))
+
+    objects = ScopedManager(expo="review__proposal__expo")
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"

@@ -1,12 +1,12 @@
 """Proposals in a person's export and erasure (see ``ticketing/privacy.py``): what their
-accounts proposed, and where they are named as a proposal's speaker. A visitor's order
-link proves neither, so it reaches none of it."""
+accounts proposed and reviewed, and where they are named as a proposal's speaker. A
+visitor's order link proves neither, so it reaches none of it."""
 
 from django.utils.translation import gettext as _
 
 from ticketing import privacy
 
-from .models import Proposal, ProposalSpeaker
+from .models import Call, Proposal, ProposalSpeaker, Review
 
 
 def _named_speakers(person):
@@ -59,3 +59,32 @@ def _erase_speakers(person):
         row.biography = ""
     ProposalSpeaker.objects.bulk_update(rows, ["name", "email", "biography"])
     return len(rows)
+
+
+@privacy.section("proposal reviews")
+def _reviews(person):
+    reviews = (
+        Review.objects.filter(reviewer__in=person.accounts())
+        .select_related("proposal__expo")
+        .prefetch_related("scores__criterion")
+        .order_by("pk")
+    )
+    return [
+        {
+            "expo": review.proposal.expo.slug,
+            "proposal": review.proposal.title,
+            "scores": {score.criterion.name: score.value for score in review.scores.all()},
+            "comment": review.comment,
+        }
+        for review in reviews
+    ]
+
+
+@privacy.eraser("proposal reviews")
+def _erase_reviews(person):
+    """The scores stay with the proposals, by a former reviewer; the person is no longer
+    a reviewer of any call."""
+    accounts = list(person.accounts())
+    for call in Call.objects.filter(reviewers__in=accounts).distinct():
+        call.reviewers.remove(*accounts)
+    return Review.objects.filter(reviewer__in=accounts).update(reviewer=None)

@@ -12,13 +12,14 @@ from .models import Call
 
 
 def organiser_links(sender, obj, detail=True, **kwargs):
-    """An expo's public call page and its proposals in the back office, once it has a
-    call (a query, so on the expo's own admin page only)."""
+    """An expo's public call page, the review of its proposals and the proposals in the
+    back office, once it has a call (a query, so on the expo's own admin page only)."""
     if sender is not Expo or not detail or not Call.objects.filter(expo=obj).exists():
         return []
     proposals = reverse("admin:proposals_proposal_changelist")
     return [
         Link(_("Call for proposals"), reverse("proposals:call", args=[obj.slug])),
+        Link(_("Review the proposals"), reverse("proposals:review_list", args=[obj.slug])),
         Link(_("Proposals"), f"{proposals}?expo__id__exact={obj.pk}"),
     ]
 

@@ -25,4 +25,8 @@ urlpatterns = [
         views.portal_withdraw_proposal,
         name="portal-withdraw",
     ),
+    path("manage/<slug:expo_slug>/proposals/", views.review_list, name="review_list"),
+    path("manage/<slug:expo_slug>/proposals/decide/", views.decide_many, name="decide_many"),
+    path("manage/<slug:expo_slug>/proposals/<int:pk>/", views.review, name="review"),
+    path("manage/<slug:expo_slug>/proposals/<int:pk>/decide/", views.decide, name="decide"),
 ]

@@ -2,28 +2,41 @@
 e-mail, then "My proposals") and the exhibitor portal's proposals at
 ``/portal/<id>/proposals/``. Both doors share the form and call the same services; a
 proposal is looked up among the visitor's own (or the stand's own) only, so anyone
-else's id answers 404."""
+else's id answers 404.
+
+The review's pages, ``/manage/<slug>/proposals/`` and ``…/<id>/``, are for the expo's
+organisers and its call's reviewers (403 for anyone else); another expo's proposal is
+404. Reviewers score; organisers also accept and reject, one by one or in bulk."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from events.models import Session
 from exhibitors.models import Exhibitor
 from exhibitors.permissions import is_staff_of
-from expo import throttling
+from expo import dates, throttling
 from expo.accounts import THROTTLE_SCOPE as ACCOUNT_MAIL_SCOPE
 from expo.errors import Conflict, InvalidInput
 from expo.scoping import expo_of, expo_or_404
 
 from . import selectors, services
-from .forms import ProposalForm, SignUpForm, speaker_formset
+from .forms import ProposalForm, ReviewFilterForm, ScoreForm, SignUpForm, speaker_formset
 from .models import Proposal
+from .permissions import may_decide, may_review
+
+# Proposals on one page of the review list.
+REVIEW_PAGE_SIZE = 25
+# A posted id longer than this is no row's: databases keep ids in 64 bits.
+MOST_ID_DIGITS = 18
 
 
 def _call_or_404(request):
@@ -91,6 +104,7 @@ def _call_page(request, call, form, status=200):
         "proposals": list(selectors.own_proposals(request.user, call.expo)) if signed_in else None,
         # Staff propose for their stand in the portal: the page points them there.
         "stands": list(selectors.stands_of(request.user, call.expo)) if signed_in else [],
+        "reviews": signed_in and may_review(request.user, call.expo),
     }
     return render(request, "proposals/call.html", context, status=status)
 
@@ -319,3 +333,156 @@ def _error_summary(form, formset):
                 for error in field.errors
             )
     return summary
+
+
+# ---- The review ----
+
+
+def _review_call(request):
+    """The call under review, for its expo's organisers and reviewers only."""
+    call = _call_or_404(request)
+    if not may_review(request.user, call.expo):
+        raise PermissionDenied
+    return call
+
+
+def _reviewed_proposal(request, pk):
+    call = _review_call(request)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("call__expo", "track", "exhibitor", "session"),
+        pk=pk,
+        call=call,
+    )
+    return call, proposal
+
+
+def _list_address(expo, query=""):
+    """The review list's address with ``query`` (its filters, sort and page), rebuilt
+    from the parsed values so nothing but a query can follow the path."""
+    path = reverse("proposals:review_list", kwargs={"expo_slug": expo.slug})
+    query = QueryDict(query).urlencode()
+    return f"{path}?{query}" if query else path
+
+
+@login_required
+def review_list(request, expo_slug):
+    call = _review_call(request)
+    form = ReviewFilterForm(request.GET or None, call=call)
+    queue = selectors.review_queue(call, request.user, **form.filters())
+    page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "expo": call.expo,
+        "call": call,
+        "form": form,
+        # The filters stay folded while only the order is chosen.
+        "filtering": any(request.GET.get(name) for name in form.fields if name != "order"),
+        "page": page,
+        "query": query.urlencode(),
+        "may_decide": may_decide(request.user, call.expo),
+        "criteria_count": call.criteria.count(),
+    }
+    return render(
+        request, "proposals/review_list.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def review(request, expo_slug, pk):
+    """A proposal with its reviews side by side, and the reviewer's own score form."""
+    call, proposal = _reviewed_proposal(request, pk)
+    sheet = selectors.review_sheet(proposal, request.user)
+    initial = {}
+    if sheet.mine is not None:
+        initial = {f"score_{score.criterion_id}": score.value for score in sheet.mine.scores.all()}
+        initial["comment"] = sheet.mine.comment
+    form = ScoreForm(initial=initial, criteria=sheet.criteria)
+    status = 200
+    if request.method == "POST":
+        form = ScoreForm(request.POST, criteria=sheet.criteria)
+        if form.is_valid():
+            try:
+                services.review_proposal(
+                    proposal,
+                    reviewer=request.user,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+            except InvalidInput as error:
+                for field, messages_ in error.errors.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            except Conflict as conflict:
+                form.add_error(None, str(conflict.message))
+            else:
+                messages.success(request, _("Your review is saved."))
+                return redirect("proposals:review", expo_slug=call.expo.slug, pk=proposal.pk)
+        status = 400
+    context = {
+        "expo": call.expo,
+        "call": call,
+        "proposal": proposal,
+        "speakers": list(proposal.speakers.all()),
+        "preferred_days": [dates.expo_day(day) for day in proposal.preferred_dates],
+        "sheet": sheet,
+        "form": form,
+        "may_decide": may_decide(request.user, call.expo),
+        "back": _list_address(call.expo, request.GET.get("back", "")),
+        "back_query": QueryDict(request.GET.get("back", "")).urlencode(),
+    }
+    return render(request, "proposals/review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decide(request, expo_slug, pk):
+    """Accept or reject one proposal, from its review page."""
+    call, proposal = _reviewed_proposal(request, pk)
+    _decide(request, call, [proposal.pk])
+    return redirect("proposals:review", expo_slug=call.expo.slug, pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def decide_many(request, expo_slug):
+    """Accept or reject the proposals ticked on the review list."""
+    call = _review_call(request)
+    ids = [
+        value
+        for value in request.POST.getlist("proposal")
+        if value.isascii() and value.isdigit() and len(value) <= MOST_ID_DIGITS
+    ]
+    if not ids:
+        messages.error(request, _("Tick the proposals to accept or reject first."))
+    else:
+        _decide(request, call, ids)
+    return redirect(_list_address(call.expo, request.POST.get("back", "")))
+
+
+def _decide(request, call, ids):
+    if not may_decide(request.user, call.expo):
+        raise PermissionDenied
+    accept = request.POST.get("decision") == "accept"
+    if not accept and request.POST.get("decision") != "reject":
+        messages.error(request, _("Choose to accept or to reject."))
+        return
+    decide = services.accept_proposals if accept else services.reject_proposals
+    try:
+        decision = decide(call.expo, [int(pk) for pk in ids], by=request.user)
+    except (InvalidInput, Conflict) as refusal:
+        messages.error(request, refusal.message)
+        return
+    if decision.decided:
+        titles = ", ".join(f"“{proposal.title}”" for proposal in decision.decided)
+        text = (
+            _("Accepted: %(titles)s. Each is now a session to schedule; its proposer is told.")
+            if accept
+            else _("Not accepted: %(titles)s. Each proposer is told.")
+        )
+        messages.success(request, text % {"titles": titles})
+    if decision.skipped:
+        messages.info(
+            request,
+            _("Left as they were (decided before, or withdrawn): %(titles)s.")
+            % {"titles": ", ".join(f"“{proposal.title}”" for proposal in decision.skipped)},
+        )

@@ -2,8 +2,10 @@
 test_accessibility.py), built on one small site with long names, so that a page that
 would overflow a phone does.
 
-A page more is one line in ``VISITOR_PAGES`` or ``PORTAL_PAGES``: a name and a function
-from the site (``build_site``'s namespace) to the page's address; a page that answers
+A page more is one line in ``VISITOR_PAGES``, ``PORTAL_PAGES`` or ``ORGANISER_PAGES``: a
+name and a function from the site (``build_site``'s namespace) to the page's address, and
+for a page behind a sign-in whom it is opened as (``signed_in``: ``True`` for the
+exhibitor's staff, else the name of the site's user); a page that answers
 other than 200 says its status, and one that shows more to a browser that has been
 elsewhere first names that address in ``opened_first`` and a text of what it shows then
 in ``shows``. ``Page.open`` opens it."""
@@ -22,7 +24,7 @@ from exhibitors import services as exhibitors
 from exhibitors.models import Booth, Exhibitor
 from expo.accounts import set_password_url
 from proposals import services as proposing
-from proposals.models import Call
+from proposals.models import Call, Criterion
 from tests.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import ScanPoint
@@ -40,13 +42,19 @@ SCREENS = {"phone": PHONE, "desktop": DESKTOP}
 class Page:
     name: str
     path: Callable[[SimpleNamespace], str]
-    signed_in: bool = False  # as a member of the exhibitor's staff
+    signed_in: bool | str = False  # True: as the exhibitor's staff; or a user of the site
     status: int = 200
     opened_first: Callable[[SimpleNamespace], str] | None = None
     shows: str | None = None  # a text of the state the page is meant to be seen in
 
     def __str__(self):
         return self.name
+
+    def user(self, site):
+        """Whom the page is opened as: ``None`` for no one."""
+        if not self.signed_in:
+            return None
+        return site.staff if self.signed_in is True else getattr(site, self.signed_in)
 
     def open(self, page, base_url, site):
         """Opens this page on the browser ``page`` and answers the page's response."""
@@ -118,7 +126,21 @@ PORTAL_PAGES = [
     Page("withdraw proposal", lambda site: f"{site.proposal}withdraw/", signed_in=True),
 ]
 
-ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES
+# The review of proposals, as an organiser (with the bulk decision) and as a reviewer
+# who has not scored yet (the others' scores hidden).
+ORGANISER_PAGES = [
+    Page("review list", lambda site: "/manage/future/proposals/", signed_in="organiser"),
+    Page(
+        "review list filtered",
+        lambda site: "/manage/future/proposals/?order=score&kind=juggling",
+        signed_in="organiser",
+        status=400,
+    ),
+    Page("review", lambda site: site.review, signed_in="organiser"),
+    Page("review before scoring", lambda site: site.review, signed_in="reviewer"),
+]
+
+ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES + ORGANISER_PAGES
 
 
 def build_site(expo, season):
@@ -164,6 +186,7 @@ def build_site(expo, season):
         exhibitor, ticket.code, user=staff, note=f"Wants a booth at {LONG_ORGANISATION}", rating=5
     )
     proposal = _call_with_a_proposal(expo, exhibitor, staff, track)
+    organiser, reviewer = _reviews(proposal)
     return SimpleNamespace(
         expo=expo,
         day=day,
@@ -177,6 +200,9 @@ def build_site(expo, season):
         my_tickets=f"/expos/future/my-tickets/{order.secret}/",
         choose_password=urlsplit(set_password_url(invited.user)).path,
         proposal=f"/portal/{exhibitor.pk}/proposals/{proposal.pk}/",
+        organiser=organiser,
+        reviewer=reviewer,
+        review=f"/manage/future/proposals/{proposal.pk}/",
     )
 
 
@@ -203,6 +229,31 @@ def _call_with_a_proposal(expo, exhibitor, staff, track):
         },
         speakers=[{"name": LONG_NAME, "email": LONG_EMAIL, "biography": LONG_ORGANISATION}],
     )
+
+
+def _reviews(proposal):
+    """Criteria with long names, and the proposal scored by an organiser and by a
+    reviewer with long names; a second reviewer who has not scored. Answers the
+    organiser and that second reviewer."""
+    call = proposal.call
+    criteria = [
+        proposing.save_criterion(Criterion(call=call, position=1, name=LONG_ORGANISATION)),
+        proposing.save_criterion(Criterion(call=call, position=2, name="Idé", highest=10)),
+    ]
+    users = get_user_model().objects
+    organiser = users.create_user("olle", first_name="Olle", last_name=LONG_NAME)
+    proposal.expo.organisers.add(organiser)
+    scorer = users.create_user("rut", first_name="Rut", last_name=LONG_NAME)
+    reviewer = users.create_user("rolf", first_name="Rolf", last_name=LONG_NAME)
+    call.reviewers.add(scorer, reviewer)
+    for user, values in ((organiser, (4, 9)), (scorer, (2, 5))):
+        proposing.review_proposal(
+            proposal,
+            reviewer=user,
+            scores=dict(zip([c.pk for c in criteria], values, strict=True)),
+            comment=f"{LONG_ORGANISATION}: {LONG_EMAIL}",
+        )
+    return organiser, reviewer
 
 
 def sign_in(page, client, user, url):

@@ -1,12 +1,13 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
 from events.models import OpeningDay, Track
 from exhibitors.models import Exhibitor, Member
 from proposals import services
-from proposals.models import Call
+from proposals.models import Call, Criterion
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +100,53 @@ def fields(expo, **changes):
 
 
 SPEAKERS = [{"name": "Åsa Öberg", "email": "asa@example.org", "biography": "Biodlare."}]
+
+
+# ---- The review ----
+
+
+@pytest.fixture
+def criteria(call):
+    return [
+        services.save_criterion(Criterion(call=call, position=1, name="Relevans", highest=5)),
+        services.save_criterion(Criterion(call=call, position=2, name="Originality", highest=10)),
+    ]
+
+
+def add_reviewer(call, username):
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@review.example", password=f"pw-{username}-12345"
+    )
+    call.reviewers.add(user)
+    return user
+
+
+@pytest.fixture
+def reviewer(call):
+    return add_reviewer(call, "rita")
+
+
+@pytest.fixture
+def second_reviewer(call):
+    return add_reviewer(call, "rolf")
+
+
+def propose(call, user, exhibitor=None, speakers=SPEAKERS, **changes):
+    return services.submit_proposal(
+        call,
+        proposer=user,
+        exhibitor=exhibitor,
+        fields=fields(call.expo, **changes),
+        speakers=speakers,
+    )
+
+
+def score(proposal, reviewer, relevance, originality, comment=""):
+    """``reviewer``'s review of ``proposal`` on the two criteria of ``criteria``."""
+    first, second = proposal.call.criteria.order_by("position")
+    return services.review_proposal(
+        proposal,
+        reviewer=reviewer,
+        scores={first.pk: relevance, second.pk: originality},
+        comment=comment,
+    )

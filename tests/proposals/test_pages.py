@@ -12,7 +12,7 @@ from django.urls import reverse
 from events.models import Expo
 from proposals import services
 from proposals.models import Call, Proposal, ProposalSpeaker
-from tests.conftest import send_queued_mail
+from tests.conftest import formset_data, send_queued_mail
 from tests.proposals.conftest import SPEAKERS, fields
 
 pytestmark = pytest.mark.django_db
@@ -348,6 +348,7 @@ def test_an_organiser_opens_a_call_on_the_expos_clock(client, expo, green, djang
         "kinds": ["talk", "tour"],
         "tracks": [green.pk],
         "proposals_per_partner": "4",
+        **formset_data("criteria"),
     }
     answer = client.post(add, data)
     assert answer.status_code == 302, answer.context["adminform"].form.errors
@@ -416,3 +417,54 @@ def test_a_taken_user_name_gives_the_new_account_another(client, call, django_us
     client.post(f"/expos/{call.expo.slug}/call/", {"name": "Ny", "email": "ny@example.org"})
     account = django_user_model.objects.get(email="ny@example.org")
     assert account.username == "ny@example.org-2"
+
+
+def test_an_organiser_names_reviewers_and_criteria_on_the_calls_page(
+    client, call, django_user_model, settings
+):
+    from django.contrib.auth.models import Permission
+
+    settings.EXPO_BASE_URL = "https://expo.example"
+    organiser = django_user_model.objects.create_user("olga", password="pw", is_staff=True)
+    organiser.user_permissions.set(Permission.objects.filter(content_type__app_label="proposals"))
+    call.expo.organisers.add(organiser)
+    client.force_login(organiser)
+    change = reverse("admin:proposals_call_change", args=[call.pk])
+    data = {
+        "opens_at_0": "2026-02-01",
+        "opens_at_1": "09:00",
+        "closes_at_0": "2026-03-01",
+        "closes_at_1": "23:59",
+        "introduction": "",
+        "kinds": ["talk"],
+        "tracks": [],
+        "proposals_per_partner": "4",
+        "scores_hidden_until_reviewed": "on",
+        "reviewer_addresses": "rita@review.example\nRITA@review.example\n",
+        **formset_data(
+            "criteria",
+            [
+                {"position": "1", "name": "Relevans", "highest": "5", "name_en": "Relevance"},
+                {"position": "2", "name": "Idé", "highest": "10"},
+            ],
+        ),
+    }
+    answer = client.post(change, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    (rita,) = call.reviewers.all()
+    assert rita.email == "rita@review.example" and not rita.is_staff
+    criteria = list(call.criteria.all())
+    assert [(c.name, c.highest) for c in criteria] == [("Relevans", 5), ("Idé", 10)]
+    assert criteria[0].name_translations == {"en": "Relevance"}
+    page = client.get(change).content.decode()
+    assert "rita@review.example" in page
+
+    refused = client.post(
+        change,
+        data
+        | {"reviewer_addresses": "not an address"}
+        | formset_data("criteria", [{"position": "1", "name": "X", "highest": "1000"}]),
+    )
+    assert refused.status_code == 200
+    assert [c.name for c in call.criteria.all()] == ["Relevans", "Idé"]
+    assert list(call.reviewers.all()) == [rita]

@@ -24,8 +24,8 @@ from expo import dates
 from expo.errors import Conflict, InvalidInput
 from expo.validation import has_nul
 
-from . import emails
-from .models import MOST_SPEAKERS, Proposal, ProposalSpeaker
+from .. import emails
+from ..models import MOST_SPEAKERS, Proposal, ProposalSpeaker
 
 # What a proposer fills in; the speakers come as a list of {name, email, biography}.
 PROPOSAL_FIELDS = (
