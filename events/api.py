@@ -4,8 +4,11 @@ opening days and sessions."""
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import generics, mixins, viewsets
+from rest_framework.response import Response
 
+from expo.api import conflict_response
+from expo.errors import Conflict
 from expo.scoping import expo_or_404
 
 from . import selectors, services
@@ -16,11 +19,14 @@ from .serializers import (
     ExpoSerializer,
     HallSerializer,
     OpeningDaySerializer,
+    PlannedSessionSerializer,
+    PlanSerializer,
     RoomSerializer,
     SessionFilterSerializer,
     SessionSerializer,
     SpeakerSerializer,
     TrackSerializer,
+    VersionSerializer,
 )
 
 WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
@@ -181,3 +187,90 @@ class SessionViewSet(
 
     def perform_destroy(self, session):
         services.delete_session(session)
+
+
+class SessionMoveView(ExpoTimeZoneMixin, generics.GenericAPIView):
+    """The schedule board's moves of one session, ``/api/v1/sessions/{id}/<move>/``, for
+    the organisers of its expo; each calls one service of ``events.services`` and
+    answers the session as the board shows it."""
+
+    serializer_class = PlannedSessionSerializer
+    expo_of = (Session, "pk")
+
+    def get_queryset(self):
+        return Session.objects.select_related("expo", "planned_room", "track")
+
+    def get_expo(self):
+        return self.session.expo
+
+    @cached_property
+    def session(self):
+        return self.get_object()
+
+    def version(self):
+        chosen = VersionSerializer(data=self.request.data)
+        chosen.is_valid(raise_exception=True)
+        return chosen.validated_data.get("version")
+
+    def answer(self, move):
+        """Make the move; a stale one is answered with the session as it is now
+        (``current``), which the board redraws."""
+        try:
+            session = move()
+        except Conflict as error:
+            if error.code != "stale":
+                raise
+            current = self.get_queryset().get(pk=self.session.pk)
+            return conflict_response(
+                str(error.message), error.code, current=self.get_serializer(current).data
+            )
+        return Response(self.get_serializer(session).data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Plan a session in a room at a time (the schedule board's move)",
+        request=PlanSerializer,
+        responses={200: PlannedSessionSerializer},
+    )
+)
+class SessionPlanView(SessionMoveView):
+    def post(self, request, pk):
+        chosen = PlanSerializer(data=request.data, context={"expo": self.session.expo})
+        chosen.is_valid(raise_exception=True)
+        move = chosen.validated_data
+        return self.answer(
+            lambda: services.plan_session(
+                self.session,
+                room=move["room"],
+                start=move["start"],
+                end=move.get("end"),
+                version=move.get("version"),
+            )
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Take a session out of the plan, back to the tray",
+        request=VersionSerializer,
+        responses={200: PlannedSessionSerializer},
+    )
+)
+class SessionUnscheduleView(SessionMoveView):
+    def post(self, request, pk):
+        version = self.version()
+        return self.answer(lambda: services.unschedule_session(self.session, version=version))
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Cancel a session in the plan",
+        request=VersionSerializer,
+        responses={200: PlannedSessionSerializer},
+    )
+)
+class SessionCancelView(SessionMoveView):
+    def post(self, request, pk):
+        version = self.version()
+        return self.answer(lambda: services.cancel_session(self.session, version=version))

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -7,7 +9,7 @@ from rest_framework import serializers
 
 from expo.validation import DayField, MomentField
 
-from . import services
+from . import selectors, services
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track
 
 
@@ -224,3 +226,77 @@ class SessionFilterSerializer(serializers.Serializer):
     room = ExpoSlugField(queryset=Room.objects, required=False)
     track = ExpoSlugField(queryset=Track.objects, required=False)
     conference = ExpoSlugField(queryset=Conference.objects, required=False)
+
+
+class PlanSerializer(serializers.Serializer):
+    """A move on the schedule board: a room and a start, with the end or the length (by
+    default the session keeps its length), and the version of the session the board
+    saw."""
+
+    room = ExpoSlugField(queryset=Room.objects, help_text="The room's short name.")
+    start = MomentField(help_text="Without an offset: the expo's local time.")
+    end = MomentField(required=False, help_text="A new end changes the session's length.")
+    minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=24 * 60, help_text="Or the new length."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The version the move is based on; another one is refused as stale.",
+    )
+
+    def validate(self, attrs):
+        if "end" in attrs and "minutes" in attrs:
+            raise serializers.ValidationError(
+                {"minutes": [_("Give the end or the length, not both.")]}
+            )
+        if "minutes" in attrs:
+            # Elapsed minutes, also across a change of the clocks.
+            start = attrs["start"].astimezone(dt.UTC)
+            attrs["end"] = start + dt.timedelta(minutes=attrs.pop("minutes"))
+        return attrs
+
+
+class VersionSerializer(serializers.Serializer):
+    """The version of the session a board's move is based on."""
+
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class PlannedSessionSerializer(serializers.ModelSerializer):
+    """A session as the schedule board shows it: its place in the plan, its version and
+    the warnings that do not refuse a move."""
+
+    planned_room = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    planned_start = MomentField(read_only=True)
+    planned_end = MomentField(read_only=True)
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "title",
+            "version",
+            "planned_room",
+            "planned_start",
+            "planned_end",
+            "minutes",
+            "cancelled",
+            "warnings",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            },
+        }
+    )
+    def get_warnings(self, session):
+        warnings = selectors.plan_warnings(session.expo, [session]).get(session.pk, [])
+        return [{"code": warning.code, "message": warning.message} for warning in warnings]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "exhibitors",
     "proposals",
     "realtime",
+    "scheduling",
 ]
 
 MIDDLEWARE = [

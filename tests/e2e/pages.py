@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from events.models import Conference, Expo, Hall, Room, Speaker, Track, Venue
+from events import services as scheduling
+from events.models import Conference, Expo, Hall, Room, Session, Speaker, Track, Venue
 from exhibitors import services as exhibitors
 from exhibitors.models import Booth, Exhibitor
 from expo.accounts import set_password_url
@@ -41,12 +42,19 @@ class Page:
     name: str
     path: Callable[[SimpleNamespace], str]
     signed_in: bool = False  # as a member of the exhibitor's staff
+    organiser: bool = False  # signed in as an organiser of the expo instead
     status: int = 200
     opened_first: Callable[[SimpleNamespace], str] | None = None
     shows: str | None = None  # a text of the state the page is meant to be seen in
 
     def __str__(self):
         return self.name
+
+    def user(self, site):
+        """Who the page is opened as, ``None`` for a visitor."""
+        if self.organiser:
+            return site.organiser
+        return site.staff if self.signed_in else None
 
     def open(self, page, base_url, site):
         """Opens this page on the browser ``page`` and answers the page's response."""
@@ -118,12 +126,22 @@ PORTAL_PAGES = [
     Page("withdraw proposal", lambda site: f"{site.proposal}withdraw/", signed_in=True),
 ]
 
-ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES
+ORGANISER_PAGES = [
+    Page(
+        "schedule board",
+        lambda site: f"/manage/future/schedule/?day={site.day.isoformat()}",
+        organiser=True,
+        shows="Tray: 1 session to place",
+    ),
+]
+
+ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES + ORGANISER_PAGES
 
 
 def build_site(expo, season):
-    """A running expo with a day of sessions, a conference, a speaker, an exhibitor on
-    a floor plan with staff and a lead, and an order of a visitor with long names."""
+    """A running expo with a day of sessions (and one still to place), a conference, a
+    speaker, an exhibitor on a floor plan with staff and a lead, an organiser, and an
+    order of a visitor with long names."""
     hall = Hall.objects.create(expo=expo, slug="a", name=LONG_ORGANISATION, capacity=500)
     room = Room.objects.create(expo=expo, hall=hall, slug="r", name="Aula", capacity=100)
     track = Track.objects.create(expo=expo, slug="g", name="Grön stad", colour="#1b5e20")
@@ -164,6 +182,12 @@ def build_site(expo, season):
         exhibitor, ticket.code, user=staff, note=f"Wants a booth at {LONG_ORGANISATION}", rating=5
     )
     proposal = _call_with_a_proposal(expo, exhibitor, staff, track)
+    organiser = get_user_model().objects.create_user("orla", first_name="Orla")
+    expo.organisers.add(organiser)
+    # One session still to place, in the schedule board's tray.
+    scheduling.save_session(
+        Session(expo=expo, title=f"Talk: {LONG_ORGANISATION}", minutes=45, track=track)
+    )
     return SimpleNamespace(
         expo=expo,
         day=day,
@@ -173,6 +197,7 @@ def build_site(expo, season):
         order=order,
         ticket=ticket,
         staff=staff,
+        organiser=organiser,
         lead=lead,
         my_tickets=f"/expos/future/my-tickets/{order.secret}/",
         choose_password=urlsplit(set_password_url(invited.user)).path,
