@@ -291,6 +291,10 @@ class OpeningDayAdmin(ExpoPartAdmin):
     list_select_related = ("expo",)
 
 
+# The names the programme's rules give the planned slot, and the form's fields for it.
+FORM_FIELD_OF = {shown: field for field, shown in services.SHOWN_AS.items()}
+
+
 class SessionAdminForm(translations_form(Session)):
     """Checks a session against the programme's rules and shows a refusal as form errors."""
 
@@ -302,29 +306,45 @@ class SessionAdminForm(translations_form(Session)):
             "kind",
             "language",
             "abstract",
-            "room",
-            "start",
-            "end",
+            "planned_room",
+            "planned_start",
+            "planned_end",
+            "minutes",
             "capacity",
+            "expected_audience",
             "track",
             "conference",
             "speakers",
         )
         help_texts = {
-            "start": _("On the expo's clock."),
-            "end": _("On the expo's clock."),
+            "planned_room": _("Empty to keep the session unscheduled, in the board's tray."),
+            "planned_start": _("On the expo's clock."),
+            "planned_end": _("On the expo's clock."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A planned session's length is its planned times'; only the tray's needs giving.
+        self.fields["minutes"].required = False
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data.get("minutes")
+        return self.instance.minutes if minutes is None else minutes
 
     def clean(self):
         cleaned_data = super().clean()
-        if any(self.has_error(name) for name in ("expo", "room", "start", "end")):
+        if any(
+            self.has_error(name)
+            for name in ("expo", "planned_room", "planned_start", "planned_end")
+        ):
             return cleaned_data  # The rules need these; their own errors come first.
         session = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
         speakers = list(cleaned_data.get("speakers") or [])
         try:
             services.check_session_fields(session, speakers)
         except InvalidInput as invalid:
-            for field, messages in invalid.errors.items():
+            for shown, messages in invalid.errors.items():
+                field = FORM_FIELD_OF.get(shown, shown)
                 if field not in self.fields:
                     self.add_error(None, messages)
                 elif not self.has_error(field):  # Not the same complaint twice.
@@ -349,10 +369,11 @@ class SessionAdmin(
     list_display = (
         "title",
         "kind",
-        "room",
+        "planned_room",
         "hall",
         "local_start",
         "local_end",
+        "released",
         "track",
         "conference",
         "pages",
@@ -363,32 +384,67 @@ class SessionAdmin(
         ("track", admin.RelatedOnlyFieldListFilter),
         ("conference", admin.RelatedOnlyFieldListFilter),
         "language",
-        ("room__hall", admin.RelatedOnlyFieldListFilter),
+        ("planned_room__hall", admin.RelatedOnlyFieldListFilter),
+        "cancelled",
     )
     search_fields = ("title", "abstract", "speakers__name")
     search_help_text = _("Search by title, abstract or speaker.")
-    date_hierarchy = "start"
-    ordering = ("start", "room__name")
-    list_select_related = ("expo", "room__hall", "track", "conference")
-    autocomplete_fields = ("room", "track", "conference", "speakers")
+    date_hierarchy = "planned_start"
+    ordering = ("planned_start", "planned_room__name")
+    list_select_related = ("expo", "planned_room__hall", "room", "track", "conference")
+    autocomplete_fields = ("planned_room", "track", "conference", "speakers")
+    readonly_fields = ("released_slot",)
     fieldsets = (
         (None, {"fields": ("expo", "title", "kind", "language", "abstract")}),
-        (_("Time and place"), {"fields": ("room", "start", "end", "capacity")}),
+        (
+            _("Time and place in the plan"),
+            {
+                "fields": (
+                    "planned_room",
+                    "planned_start",
+                    "planned_end",
+                    "minutes",
+                    "capacity",
+                    "expected_audience",
+                    "released_slot",
+                ),
+                "description": _(
+                    "Changes here are planned: visitors see them once the schedule is released."
+                ),
+            },
+        ),
         (_("Programme"), {"fields": ("track", "conference", "speakers")}),
     )
 
-    @admin.display(description=_("hall"), ordering="room__hall__name")
+    @admin.display(description=_("hall"), ordering="planned_room__hall__name")
     def hall(self, session):
-        return session.room.hall
+        return session.planned_room.hall if session.planned_room else None
 
-    @admin.display(description=_("starts (expo time)"), ordering="start")
-    def local_start(self, session):
-        return f"{session.start.astimezone(session.expo.tz):%Y-%m-%d %H:%M}"
+    @admin.display(description=_("released"), boolean=True, ordering="start")
+    def released(self, session):
+        return session.start is not None
 
-    @admin.display(description=_("ends"), ordering="end")
-    def local_end(self, session):
+    @admin.display(description=_("in the released schedule"))
+    def released_slot(self, session):
+        if session.start is None:
+            return _("Not released")
         tz = session.expo.tz
-        start, end = session.start.astimezone(tz), session.end.astimezone(tz)
+        return f"{session.room}, {session.start.astimezone(tz):%Y-%m-%d %H:%M}–" + (
+            f"{session.end.astimezone(tz):%H:%M}"
+        )
+
+    @admin.display(description=_("starts (expo time)"), ordering="planned_start")
+    def local_start(self, session):
+        if session.planned_start is None:
+            return _("Cancelled") if session.cancelled else _("Unscheduled")
+        return f"{session.planned_start.astimezone(session.expo.tz):%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("ends"), ordering="planned_end")
+    def local_end(self, session):
+        if session.planned_start is None:
+            return "–"
+        tz = session.expo.tz
+        start, end = session.planned_start.astimezone(tz), session.planned_end.astimezone(tz)
         return f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
 
     def save_model(self, request, obj, form, change):

@@ -2,6 +2,7 @@
 opening days and sessions."""
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
@@ -13,8 +14,9 @@ from expo.scoping import expo_or_404
 
 from . import selectors, services
 from .models import Expo, Hall, Room, Session
-from .permissions import IsOrganiserOrReadOnly
+from .permissions import IsOrganiserOrReadOnly, is_organiser
 from .serializers import (
+    BoardSessionSerializer,
     ConferenceSerializer,
     ExpoSerializer,
     HallSerializer,
@@ -124,6 +126,23 @@ class OpeningDayViewSet(ExpoScopedViewSet):
     lookup_field = "date"
 
 
+class PlanForOrganisersMixin:
+    """The expo's organisers read and write the plan (``PlannedSessionSerializer``);
+    everyone else reads the released schedule."""
+
+    serializer_class = SessionSerializer
+
+    @cached_property
+    def sees_plan(self):
+        if getattr(self, "swagger_fake_view", False):
+            return True  # The schema describes the organisers' fuller shape.
+        expo = self.get_expo()
+        return expo is not None and is_organiser(self.request.user, expo)
+
+    def get_serializer_class(self):
+        return PlannedSessionSerializer if self.sees_plan else SessionSerializer
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="The expo's sessions",
@@ -136,14 +155,17 @@ class OpeningDayViewSet(ExpoScopedViewSet):
     )
 )
 class ExpoSessionViewSet(
-    ExpoInURLMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    PlanForOrganisersMixin,
+    ExpoInURLMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """``/api/v1/expos/{expo_slug}/sessions/``: list with filters, and create."""
 
-    serializer_class = SessionSerializer
-
     def get_queryset(self):
-        sessions = selectors.programme(self.expo)
+        plan = self.sees_plan
+        sessions = selectors.plan(self.expo) if plan else selectors.programme(self.expo)
         if self.action != "list":
             return sessions
         filters = SessionFilterSerializer(
@@ -152,14 +174,18 @@ class ExpoSessionViewSet(
         filters.is_valid(raise_exception=True)
         chosen = filters.validated_data
         if "day" in chosen:
-            sessions = selectors.sessions_on_day(self.expo, chosen["day"], sessions)
+            start, end = selectors.day_bounds(self.expo, chosen["day"])
+            moment = "planned_start" if plan else "start"
+            sessions = sessions.filter(**{f"{moment}__gte": start, f"{moment}__lt": end})
         for field in ("room", "track", "conference"):
             if field in chosen:
-                sessions = sessions.filter(**{field: chosen[field]})
+                name = "planned_room" if plan and field == "room" else field
+                sessions = sessions.filter(**{name: chosen[field]})
         return sessions
 
 
 class SessionViewSet(
+    PlanForOrganisersMixin,
     ExpoTimeZoneMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -168,19 +194,23 @@ class SessionViewSet(
 ):
     """``/api/v1/sessions/{id}/``: one session, whichever expo it is in."""
 
-    serializer_class = SessionSerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
     expo_of = (Session, "pk")
 
     def get_queryset(self):
-        return Session.objects.select_related("expo", "room__hall", "track", "conference")
+        return Session.objects.select_related(
+            "expo", "room__hall", "planned_room__hall", "track", "conference"
+        )
 
     def get_expo(self):
         return self.get_object().expo
 
     @cached_property
     def _session(self):
-        return super().get_object()
+        session = super().get_object()
+        if session.start is None and not is_organiser(self.request.user, session.expo):
+            raise Http404  # Not in the released schedule: the organisers' draft.
+        return session
 
     def get_object(self):
         return self._session
@@ -194,11 +224,13 @@ class SessionMoveView(ExpoTimeZoneMixin, generics.GenericAPIView):
     the organisers of its expo; each calls one service of ``events.services`` and
     answers the session as the board shows it."""
 
-    serializer_class = PlannedSessionSerializer
+    serializer_class = BoardSessionSerializer
     expo_of = (Session, "pk")
 
     def get_queryset(self):
-        return Session.objects.select_related("expo", "planned_room", "track")
+        return Session.objects.select_related(
+            "expo", "room__hall", "planned_room__hall", "track", "conference"
+        )
 
     def get_expo(self):
         return self.session.expo
@@ -222,7 +254,10 @@ class SessionMoveView(ExpoTimeZoneMixin, generics.GenericAPIView):
                 raise
             current = self.get_queryset().get(pk=self.session.pk)
             return conflict_response(
-                str(error.message), error.code, current=self.get_serializer(current).data
+                str(error.message),
+                error.code,
+                **error.extra,
+                current=self.get_serializer(current).data,
             )
         return Response(self.get_serializer(session).data)
 
@@ -231,7 +266,7 @@ class SessionMoveView(ExpoTimeZoneMixin, generics.GenericAPIView):
     post=extend_schema(
         summary="Plan a session in a room at a time (the schedule board's move)",
         request=PlanSerializer,
-        responses={200: PlannedSessionSerializer},
+        responses={200: BoardSessionSerializer},
     )
 )
 class SessionPlanView(SessionMoveView):
@@ -254,7 +289,7 @@ class SessionPlanView(SessionMoveView):
     post=extend_schema(
         summary="Take a session out of the plan, back to the tray",
         request=VersionSerializer,
-        responses={200: PlannedSessionSerializer},
+        responses={200: BoardSessionSerializer},
     )
 )
 class SessionUnscheduleView(SessionMoveView):
@@ -267,7 +302,7 @@ class SessionUnscheduleView(SessionMoveView):
     post=extend_schema(
         summary="Cancel a session in the plan",
         request=VersionSerializer,
-        responses={200: PlannedSessionSerializer},
+        responses={200: BoardSessionSerializer},
     )
 )
 class SessionCancelView(SessionMoveView):

@@ -24,6 +24,9 @@ DEFAULT_CLOSES_AT = dt.time(21, 0)
 # The longest expo, in days: a year, a leap year's too. Pages and exports walk an expo
 # day by day, so an expo of centuries would take them minutes.
 MOST_EXPO_DAYS = 366
+# The longest session: a whole day's exhibition.
+MOST_SESSION_MINUTES = 24 * 60
+SHORTEST_SESSION_MINUTES = 5
 
 
 def validate_time_zone(value):
@@ -57,6 +60,19 @@ def validate_translations(value):
         if not isinstance(text, str):
             raise ValidationError(_("Each translation is a text."))
         validate_no_nul(text)
+
+
+def validate_day_list(value):
+    """A list of ``YYYY-MM-DD`` days from 2000 to 2099."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Give the days as a list of YYYY-MM-DD dates."))
+    for day in value:
+        try:
+            validate_day(dt.date.fromisoformat(day))
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("“%(day)s” is not a YYYY-MM-DD date."), params={"day": str(day)[:20]}
+            ) from None
 
 
 def validate_single_line(value):
@@ -366,6 +382,16 @@ class Speaker(models.Model):
     biography = models.TextField(_("biography"), blank=True)
     biography_translations = translations_field(_("biography in other languages"))
     email = models.EmailField(_("e-mail"), blank=True)
+    unavailable_days = models.JSONField(
+        _("days unavailable"),
+        default=list,
+        blank=True,
+        validators=[validate_day_list],
+        help_text=_(
+            'Days the speaker cannot come, as ["2026-06-02", …]; the schedule board warns '
+            "when they are planned on one."
+        ),
+    )
 
     objects = ScopedManager(expo="expo")
 
@@ -432,11 +458,55 @@ class Session(models.Model):
     title_translations = translations_field(_("title in other languages"), single_line=True)
     abstract_translations = translations_field(_("abstract in other languages"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TALK)
-    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions")
-    start = models.DateTimeField(_("starts"), validators=[validate_day])
-    end = models.DateTimeField(_("ends"), validators=[validate_day])
+    # Where and when the session is in the released schedule: what visitors, bookings,
+    # check-in, the exports and the public API read. Empty while it is not in a release.
+    room = models.ForeignKey(
+        Room, on_delete=models.RESTRICT, null=True, blank=True, related_name="sessions"
+    )
+    start = models.DateTimeField(_("starts"), null=True, blank=True, validators=[validate_day])
+    end = models.DateTimeField(_("ends"), null=True, blank=True, validators=[validate_day])
+    # Where and when the organisers plan it: the draft that the schedule board, the admin
+    # and the organisers' API edit, and the next release publishes. Empty: not planned yet.
+    planned_room = models.ForeignKey(
+        Room,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="planned_sessions",
+        verbose_name=_("room"),
+    )
+    planned_start = models.DateTimeField(
+        _("starts"), null=True, blank=True, validators=[validate_day]
+    )
+    planned_end = models.DateTimeField(_("ends"), null=True, blank=True, validators=[validate_day])
+    minutes = models.PositiveIntegerField(
+        _("length (minutes)"),
+        default=60,
+        validators=[
+            MinValueValidator(SHORTEST_SESSION_MINUTES),
+            MaxValueValidator(MOST_SESSION_MINUTES),
+        ],
+        help_text=_("Kept equal to the planned times while the session is planned."),
+    )
+    cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("Off the plan; the next release takes it out of the public programme."),
+    )
+    # Bumped by every change of the plan, so that a move made on a stale view is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     capacity = models.PositiveIntegerField(
         _("seats"), null=True, blank=True, help_text=_("Empty for the room's seats.")
+    )
+    expected_audience = models.PositiveIntegerField(
+        _("expected audience"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text=_(
+            "How many people are expected; the schedule board warns when the planned room "
+            "seats fewer."
+        ),
     )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
@@ -458,11 +528,25 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["expo", "start"], name="session_expo_start"),
             models.Index(fields=["room", "start"], name="session_room_start"),
+            models.Index(fields=["expo", "planned_start"], name="session_expo_planned_start"),
+            models.Index(fields=["planned_room", "planned_start"], name="session_planned_room"),
         ]
-        # On PostgreSQL, migration 0002 adds an exclusion constraint
-        # (``session_room_no_overlap``) so that two sessions in one room never overlap.
+        # On PostgreSQL, migrations add exclusion constraints (``session_room_no_overlap``
+        # and ``session_planned_room_no_overlap``) so that two sessions in one room never
+        # overlap, in the release or in the plan.
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(room__isnull=True, start__isnull=True, end__isnull=True)
+                | Q(room__isnull=False, start__isnull=False, end__gt=F("start")),
+                name="session_released_slot_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_room__isnull=True, planned_start__isnull=True)
+                & Q(planned_end__isnull=True)
+                | Q(planned_room__isnull=False, planned_start__isnull=False)
+                & Q(planned_end__gt=F("planned_start")),
+                name="session_planned_slot_whole",
+            ),
         ]
 
     def __str__(self):
@@ -470,5 +554,17 @@ class Session(models.Model):
 
     @property
     def seats(self):
-        """Seats on offer: the session's own limit, else the room's."""
-        return self.capacity if self.capacity is not None else self.room.capacity
+        """Seats on offer: the session's own limit, else the released room's (the planned
+        room's before the first release)."""
+        if self.capacity is not None:
+            return self.capacity
+        room = self.room or self.planned_room
+        return room.capacity if room is not None else None
+
+    @property
+    def is_released(self):
+        return self.start is not None
+
+    @property
+    def is_planned(self):
+        return self.planned_start is not None

@@ -44,12 +44,25 @@ def day_bounds(expo, day):
 
 
 def programme(expo):
-    """The expo's sessions with everything a listing shows, in a fixed number of queries."""
+    """The expo's sessions in the released schedule, with everything a listing shows, in
+    a fixed number of queries: what visitors see. Sessions planned but not yet released
+    are the organisers' (``plan``)."""
     return (
-        Session.objects.filter(expo=expo)
+        Session.objects.filter(expo=expo, start__isnull=False)
         .select_related("room__hall", "track", "conference", "expo")
         .prefetch_related("speakers")
         .order_by("start", "room__name")
+    )
+
+
+def plan(expo):
+    """Every session of the expo as the organisers plan it, released or not, cancelled
+    ones too, in a fixed number of queries."""
+    return (
+        Session.objects.filter(expo=expo)
+        .select_related("planned_room__hall", "room__hall", "track", "conference", "expo")
+        .prefetch_related("speakers")
+        .order_by("planned_start", "planned_room__name", "pk")
     )
 
 

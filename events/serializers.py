@@ -106,8 +106,16 @@ class ConferenceSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.M
 class SpeakerSerializer(ModelRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = Speaker
-        fields = ["id", "name", "organisation", "biography", "biography_translations", "email"]
-        extra_kwargs = {"email": {"write_only": True}}
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "biography",
+            "biography_translations",
+            "email",
+            "unavailable_days",
+        ]
+        extra_kwargs = {"email": {"write_only": True}, "unavailable_days": {"write_only": True}}
 
 
 class OpeningDaySerializer(ModelRulesMixin, serializers.ModelSerializer):
@@ -171,12 +179,14 @@ class SpeakerListField(serializers.PrimaryKeyRelatedField):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    room = ExpoSlugField(queryset=Room.objects)
+    """A session as the public sees it: where and when it is in the released schedule."""
+
+    room = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     track = ExpoSlugField(queryset=Track.objects, required=False, allow_null=True)
     conference = ExpoSlugField(queryset=Conference.objects, required=False, allow_null=True)
     speakers = SpeakerListField(many=True, required=False)
-    start = MomentField()
-    end = MomentField()
+    start = MomentField(read_only=True)
+    end = MomentField(read_only=True)
     day = serializers.SerializerMethodField()
     hall = serializers.SlugRelatedField(source="room.hall", slug_field="slug", read_only=True)
     seats = serializers.IntegerField(read_only=True, help_text="Seats on offer.")
@@ -203,6 +213,56 @@ class SessionSerializer(serializers.ModelSerializer):
             "speakers",
         ]
 
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_day(self, session):
+        moment = self._moment(session)
+        return session.expo.local_day(moment).isoformat() if moment else None
+
+    def _moment(self, session):
+        return session.start
+
+
+class ReleasedSlotSerializer(serializers.Serializer):
+    room = serializers.CharField(source="room.slug", read_only=True)
+    start = MomentField(read_only=True)
+    end = MomentField(read_only=True)
+
+
+class PlannedSessionSerializer(SessionSerializer):
+    """A session as its organisers see and write it: ``room``, ``start`` and ``end`` are
+    the plan, ``released`` where the public sees it now (``null`` before its first
+    release, or once a release has taken it out)."""
+
+    room = ExpoSlugField(
+        source="planned_room", queryset=Room.objects, required=False, allow_null=True
+    )
+    start = MomentField(source="planned_start", required=False, allow_null=True)
+    end = MomentField(source="planned_end", required=False, allow_null=True)
+    hall = serializers.SlugRelatedField(
+        source="planned_room.hall", slug_field="slug", read_only=True
+    )
+    released = serializers.SerializerMethodField()
+
+    class Meta(SessionSerializer.Meta):
+        fields = [
+            *SessionSerializer.Meta.fields,
+            "minutes",
+            "expected_audience",
+            "cancelled",
+            "version",
+            "released",
+        ]
+        read_only_fields = ["cancelled", "version"]
+
+    @extend_schema_field(ReleasedSlotSerializer(allow_null=True))
+    def get_released(self, session):
+        if session.start is None:
+            return None
+        return ReleasedSlotSerializer(session, context=self.context).data
+
+    def _moment(self, session):
+        return session.planned_start
+
     def create(self, validated_data):
         speakers = validated_data.pop("speakers", [])
         session = Session(expo=self.context["expo"], **validated_data)
@@ -213,10 +273,6 @@ class SessionSerializer(serializers.ModelSerializer):
         for name, value in validated_data.items():
             setattr(session, name, value)
         return services.save_session(session, speakers=speakers)
-
-    @extend_schema_field(OpenApiTypes.DATE)
-    def get_day(self, session):
-        return session.expo.local_day(session.start).isoformat()
 
 
 class SessionFilterSerializer(serializers.Serializer):
@@ -264,29 +320,14 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
-class PlannedSessionSerializer(serializers.ModelSerializer):
-    """A session as the schedule board shows it: its place in the plan, its version and
-    the warnings that do not refuse a move."""
+class BoardSessionSerializer(PlannedSessionSerializer):
+    """A session as the organisers see it, with the warnings the schedule board shows
+    on its card: the answer to the board's moves."""
 
-    planned_room = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    planned_start = MomentField(read_only=True)
-    planned_end = MomentField(read_only=True)
     warnings = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Session
-        fields = [
-            "id",
-            "title",
-            "version",
-            "planned_room",
-            "planned_start",
-            "planned_end",
-            "minutes",
-            "cancelled",
-            "warnings",
-        ]
-        read_only_fields = fields
+    class Meta(PlannedSessionSerializer.Meta):
+        fields = [*PlannedSessionSerializer.Meta.fields, "warnings"]
 
     @extend_schema_field(
         {

@@ -1,4 +1,16 @@
-"""Rules of the programme. Every write of a session goes through ``save_session``."""
+"""Rules of the programme. Every write of a session goes through here.
+
+A session has a plan (``planned_room``, ``planned_start``, ``planned_end``: the draft that
+organisers edit in the admin, the API and the schedule board) and a released slot
+(``room``, ``start``, ``end``: what visitors see). The rules below (opening hours, a room
+or a speaker in two places) hold for the plan; a release copies the plan to the released
+slot all at once, so the release obeys them too.
+
+Refusals name the fields as people see them: ``room``, ``start`` and ``end`` are the
+planned slot's.
+"""
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -7,16 +19,20 @@ from django.utils.translation import gettext as _
 from expo import dates
 from expo.errors import Conflict, InvalidInput
 
-from . import selectors
-from .models import Room, Session, Speaker
+from . import selectors, signals
+from .models import MOST_SESSION_MINUTES, SHORTEST_SESSION_MINUTES, Room, Session, Speaker
 
-ROOM_OVERLAP_CONSTRAINT = "session_room_no_overlap"
+ROOM_OVERLAP_CONSTRAINT = "session_planned_room_no_overlap"
+PLAN_FIELDS = ("planned_room", "planned_start", "planned_end", "minutes", "cancelled")
+# The names of the planned slot's fields in refusals, the API and the pages.
+SHOWN_AS = {"planned_room": "room", "planned_start": "start", "planned_end": "end"}
 
 
 def save_session(session, *, speakers=None):
     """Check every programme rule for ``session`` and save it, with its speakers.
 
-    ``speakers`` replaces the session's speakers; ``None`` keeps the ones it has.
+    ``speakers`` replaces the session's speakers; ``None`` keeps the ones it has. A
+    session without a planned slot is saved unscheduled, for the schedule board's tray.
     Raises ``InvalidInput`` for fields that are wrong in themselves and ``Conflict`` with
     code ``room_busy`` or ``speaker_busy`` when the slot is taken.
     """
@@ -24,11 +40,151 @@ def save_session(session, *, speakers=None):
         speakers = list(session.speakers.all()) if session.pk else []
     else:
         speakers = list(speakers)
+    if None not in (session.planned_start, session.planned_end):
+        session.minutes = _minutes_between(session.planned_start, session.planned_end)
     check_session_fields(session, speakers)
     with transaction.atomic():
-        # The room's row is the lock that serialises scheduling into that room, and the
+        if session.pk:
+            saved = Session.objects.select_for_update(of=("self",)).filter(pk=session.pk).first()
+            if saved is not None and _plan_of(saved) != _plan_of(session):
+                session.version = saved.version + 1
+        _save_in_plan(session, speakers)
+        session.speakers.set(speakers)
+        _announce(session)
+    return session
+
+
+def plan_session(session, *, room, start, end=None, version=None):
+    """Move ``session`` to ``room`` at ``start`` in the plan: a move on the schedule board.
+
+    ``end`` defaults to ``start`` plus the session's length; giving it resizes the
+    session. ``version`` is the version of the session the mover saw: when someone else
+    has changed the plan since, the move is refused with code ``stale``.
+    """
+    with transaction.atomic():
+        session = _locked_for_change(session, version)
+        session.planned_room = room
+        session.planned_start = start
+        session.planned_end = (
+            end if end is not None else start + dt.timedelta(minutes=session.minutes)
+        )
+        session.minutes = _minutes_between(start, session.planned_end)
+        session.cancelled = False
+        speakers = list(session.speakers.all())
+        check_session_fields(session, speakers)
+        session.version += 1
+        _save_in_plan(session, speakers)
+        _announce(session)
+    return session
+
+
+def unschedule_session(session, *, version=None):
+    """Take ``session`` off the plan's grid, back to the tray of unscheduled sessions."""
+    with transaction.atomic():
+        session = _locked_for_change(session, version)
+        _clear_plan(session)
+        session.cancelled = False
+        session.version += 1
+        session.save()
+        _announce(session)
+    return session
+
+
+def cancel_session(session, *, version=None):
+    """Cancel ``session`` in the plan: off the grid and out of the tray. The next release
+    takes it out of the public programme."""
+    with transaction.atomic():
+        session = _locked_for_change(session, version)
+        _clear_plan(session)
+        session.cancelled = True
+        session.version += 1
+        session.save()
+        _announce(session)
+    return session
+
+
+def restore_session(session, *, version=None):
+    """Bring a cancelled session back to the tray."""
+    with transaction.atomic():
+        session = _locked_for_change(session, version)
+        session.cancelled = False
+        session.version += 1
+        session.save()
+        _announce(session)
+    return session
+
+
+def release_schedule(expo):
+    """Copy the plan of every session of ``expo`` to its released slot, all at once.
+
+    Returns ``[(session, released_before, released_after)]`` for every session whose
+    released slot changed, each slot a ``(room, start, end)`` tuple or ``None``.
+    """
+    with transaction.atomic():
+        sessions = list(
+            Session.objects.select_for_update(of=("self",))
+            .filter(expo=expo)
+            .select_related("room", "planned_room")
+            .order_by("pk")
+        )
+        changed = []
+        for session in sessions:
+            before = _released_slot(session)
+            after = None
+            if session.planned_start is not None and not session.cancelled:
+                after = (session.planned_room, session.planned_start, session.planned_end)
+            if before != after:
+                changed.append((session, before, after))
+        # Vacate first, then fill: a session moving into a slot another one leaves would
+        # otherwise meet it there for a moment, and the database refuses overlaps.
+        Session.objects.filter(pk__in=[session.pk for session, _b, _a in changed]).update(
+            room=None, start=None, end=None
+        )
+        for session, _before, after in changed:
+            session.room, session.start, session.end = after or (None, None, None)
+        Session.objects.bulk_update(
+            [session for session, _b, _a in changed], ["room", "start", "end"], batch_size=500
+        )
+    return changed
+
+
+def delete_session(session):
+    with transaction.atomic():
+        _announce(session)
+        session.delete()
+
+
+def _announce(session):
+    """Once the change commits, tell the apps built on ``events`` that the expo's plan
+    changed (``signals.plan_changed``): the schedule boards open on it redraw."""
+    expo_id = session.expo_id
+    transaction.on_commit(lambda: signals.plan_changed.send(sender=Session, expo_id=expo_id))
+
+
+def _locked_for_change(session, version):
+    """``session`` read again under a row lock, refused when it is not the ``version``
+    the caller saw."""
+    locked = (
+        Session.objects.select_for_update(of=("self",)).select_related("expo").get(pk=session.pk)
+    )
+    if version is not None and version != locked.version:
+        raise Conflict(
+            _("Someone else changed “%(title)s” meanwhile; it is shown as it is now.")
+            % {"title": locked.title},
+            code="stale",
+            session=locked.pk,
+            version=locked.version,
+        )
+    return locked
+
+
+def _save_in_plan(session, speakers):
+    """Save ``session`` once its planned slot has passed the field rules, under the locks
+    that serialise scheduling: its room's row and its speakers' rows."""
+    if session.planned_room_id is not None:
+        # The room's row is the lock that serialises planning into that room, and the
         # speakers' rows (in id order, so two writers cannot deadlock) the one for them.
-        Room.objects.select_for_update().get(pk=session.room_id)
+        Room.objects.select_for_update().get(pk=session.planned_room_id)
         list(
             Speaker.objects.select_for_update()
             .filter(pk__in=[speaker.pk for speaker in speakers])
@@ -36,36 +192,58 @@ def save_session(session, *, speakers=None):
         )
         check_room_free(session)
         check_speakers_free(session, speakers)
-        try:
-            with transaction.atomic():
-                session.save()
-        except IntegrityError as error:
-            # Only a race that slipped past the lock (another writer not using this
-            # service) gets here; the database constraint is the last word.
-            if ROOM_OVERLAP_CONSTRAINT in str(error):
-                check_room_free(session)
-            raise
-        session.speakers.set(speakers)
-    return session
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as error:
+        # Only a race that slipped past the lock (another writer not using this
+        # service) gets here; the database constraint is the last word.
+        if ROOM_OVERLAP_CONSTRAINT in str(error):
+            check_room_free(session)
+        raise
 
 
-def delete_session(session):
-    session.delete()
+def _clear_plan(session):
+    session.planned_room = session.planned_start = session.planned_end = None
+
+
+def _plan_of(session):
+    return tuple(
+        getattr(session, f"{name}_id" if name == "planned_room" else name) for name in PLAN_FIELDS
+    )
+
+
+def _released_slot(session):
+    if session.start is None:
+        return None
+    return (session.room, session.start, session.end)
+
+
+def _minutes_between(start, end):
+    """The length of a planned slot, kept inside what ``Session.minutes`` may hold; a slot
+    too short or too long is refused by the rules on its end and opening hours."""
+    minutes = int((end - start).total_seconds() // 60)
+    return min(max(minutes, SHORTEST_SESSION_MINUTES), MOST_SESSION_MINUTES)
 
 
 def check_session_fields(session, speakers):
-    """The rules a session must meet on its own: times, references, seats, opening hours."""
+    """The rules a session must meet on its own: times, references, seats, opening hours,
+    all of its planned slot. An unplanned session only needs its fields right."""
     try:
         session.full_clean(exclude=["speakers"], validate_constraints=False)
     except ValidationError as error:
-        raise InvalidInput(error.message_dict) from error
+        raise InvalidInput(
+            {SHOWN_AS.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from error
 
     errors = {}
     expo = session.expo
-    if session.end <= session.start:
-        errors["end"] = _("A session must end after it starts.")
-    for field in ("room", "track", "conference"):
-        related = getattr(session, field)
+    room, start, end = session.planned_room, session.planned_start, session.planned_end
+    for field, related in (
+        ("room", room),
+        ("track", session.track),
+        ("conference", session.conference),
+    ):
         if related is not None and related.expo_id != expo.pk:
             errors[field] = _("This belongs to another expo.")
     foreign = [speaker.name for speaker in speakers if speaker.expo_id != expo.pk]
@@ -73,41 +251,52 @@ def check_session_fields(session, speakers):
         errors["speakers"] = _("Not speakers of this expo: %(names)s.") % {
             "names": ", ".join(foreign)
         }
-    if "room" not in errors and session.capacity and session.capacity > session.room.capacity:
-        errors["capacity"] = _("The room %(room)s has only %(seats)d seats.") % {
-            "room": session.room.name,
-            "seats": session.room.capacity,
-        }
-    if "end" not in errors:
-        problem = _opening_hours_problem(session)
-        if problem:
-            errors["start"] = problem
-    if "start" not in errors and session.conference is not None and "conference" not in errors:
-        conference = session.conference
-        day = expo.local_day(session.start)
-        if not conference.start_date <= day <= conference.end_date:
-            errors["conference"] = _(
-                "The conference %(name)s runs from %(first)s to %(last)s only."
-            ) % {
-                "name": conference.name,
-                "first": conference.start_date,
-                "last": conference.end_date,
+    planned = [value is not None for value in (room, start, end)]
+    if any(planned) and not all(planned):
+        for field, given in zip(("room", "start", "end"), planned, strict=True):
+            if not given:
+                errors[field] = _("Give the room, the start and the end together.")
+    elif all(planned):
+        if end <= start:
+            errors["end"] = _("A session must end after it starts.")
+        elif end - start < dt.timedelta(minutes=SHORTEST_SESSION_MINUTES):
+            errors["end"] = _("A session lasts at least %(minutes)d minutes.") % {
+                "minutes": SHORTEST_SESSION_MINUTES
             }
+        if "room" not in errors and session.capacity and session.capacity > room.capacity:
+            errors["capacity"] = _("The room %(room)s has only %(seats)d seats.") % {
+                "room": room.name,
+                "seats": room.capacity,
+            }
+        if "end" not in errors:
+            problem = _opening_hours_problem(expo, start, end)
+            if problem:
+                errors["start"] = problem
+        if "start" not in errors and session.conference is not None and "conference" not in errors:
+            conference = session.conference
+            day = expo.local_day(start)
+            if not conference.start_date <= day <= conference.end_date:
+                errors["conference"] = _(
+                    "The conference %(name)s runs from %(first)s to %(last)s only."
+                ) % {
+                    "name": conference.name,
+                    "first": conference.start_date,
+                    "last": conference.end_date,
+                }
     if errors:
         raise InvalidInput(errors)
 
 
-def _opening_hours_problem(session):
-    expo = session.expo
+def _opening_hours_problem(expo, start, end):
     windows = selectors.opening_windows(expo)
     for _day, (opens, closes) in windows.items():
-        if opens <= session.start < closes:
-            if session.end > closes:
+        if opens <= start < closes:
+            if end > closes:
                 return _("The expo closes at %(time)s that day; the session must end by then.") % {
                     "time": dates.time_of_day(closes, expo.tz)
                 }
             return None
-    day = expo.local_day(session.start)
+    day = expo.local_day(start)
     if not expo.start_date <= day <= expo.end_date:
         return _("The expo runs from %(first)s to %(last)s; %(day)s is outside it.") % {
             "first": expo.start_date,
@@ -125,19 +314,23 @@ def _opening_hours_problem(session):
 
 
 def check_room_free(session):
+    """Refuse ``room_busy`` when another planned session overlaps ``session``'s planned
+    slot in its room."""
     other = (
         Session.objects.filter(
-            room_id=session.room_id, start__lt=session.end, end__gt=session.start
+            planned_room_id=session.planned_room_id,
+            planned_start__lt=session.planned_end,
+            planned_end__gt=session.planned_start,
         )
         .exclude(pk=session.pk)
-        .order_by("start")
+        .order_by("planned_start")
         .first()
     )
     if other is not None:
         raise Conflict(
             _("%(room)s is taken at that time by “%(title)s” (%(start)s–%(end)s).")
             % {
-                "room": session.room.name,
+                "room": session.planned_room.name,
                 "title": other.title,
                 **_local_span(other),
             },
@@ -147,12 +340,17 @@ def check_room_free(session):
 
 
 def check_speakers_free(session, speakers):
-    if not speakers:
+    """Refuse ``speaker_busy`` when one of ``speakers`` is planned elsewhere at the time."""
+    if not speakers or session.planned_start is None:
         return
     other = (
-        Session.objects.filter(speakers__in=speakers, start__lt=session.end, end__gt=session.start)
+        Session.objects.filter(
+            speakers__in=speakers,
+            planned_start__lt=session.planned_end,
+            planned_end__gt=session.planned_start,
+        )
         .exclude(pk=session.pk)
-        .order_by("start", "pk")
+        .order_by("planned_start", "pk")
         .first()
     )
     if other is not None:
@@ -169,5 +367,5 @@ def check_speakers_free(session, speakers):
 
 def _local_span(session):
     tz = session.expo.tz
-    start, end = session.start.astimezone(tz), session.end.astimezone(tz)
+    start, end = session.planned_start.astimezone(tz), session.planned_end.astimezone(tz)
     return {"start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%H:%M}"}

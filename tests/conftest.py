@@ -272,16 +272,38 @@ def workshop_room(future_expo):
 
 
 def add_session(expo, room, day, hour, capacity=2, **fields):
+    """A session planned and released in ``room`` from ``hour`` for an hour."""
     session = Session(
         expo=expo,
-        room=room,
+        planned_room=room,
         title=fields.pop("title", f"Workshop {hour}"),
-        start=local(day, hour),
-        end=local(day, hour + 1),
+        planned_start=local(day, hour),
+        planned_end=local(day, hour + 1),
         capacity=capacity,
         **fields,
     )
-    return programme.save_session(session)
+    return released(programme.save_session(session))
+
+
+def slot(room, start, end):
+    """The fields of a session planned and released in ``room`` from ``start`` to ``end``,
+    for sessions written straight to the database."""
+    return {
+        "room": room,
+        "start": start,
+        "end": end,
+        "planned_room": room,
+        "planned_start": start,
+        "planned_end": end,
+        "minutes": int((end - start).total_seconds() // 60),
+    }
+
+
+def released(session):
+    """``session`` once the schedule of its expo has been released."""
+    programme.release_schedule(session.expo)
+    session.refresh_from_db()
+    return session
 
 
 @pytest.fixture

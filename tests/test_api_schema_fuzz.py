@@ -82,15 +82,16 @@ def known(future_expo, organiser_of_future):
     session = programme.save_session(
         Session(
             expo=expo,
-            room=room,
+            planned_room=room,
             track=track,
             title="Gröna tak",
-            start=local(day, 10),
-            end=local(day, 11),
+            planned_start=local(day, 10),
+            planned_end=local(day, 11),
             capacity=10,
         ),
         speakers=[speaker],
     )
+    programme.release_schedule(expo)
     OpeningDay.objects.create(expo=expo, date=day, opens_at=dt.time(10), closes_at=dt.time(18))
     season = TicketType.objects.create(expo=expo, slug="season", name="Season", kind="season")
     ticket = ticketing.register(expo, season, [attendee()]).tickets.get()
@@ -175,8 +176,8 @@ def test_every_operation_documents_the_contracts_errors(api_schema):
 
 def test_the_schema_describes_speakers_and_times_as_they_are_sent(api_schema):
     components = api_schema.raw_schema["components"]["schemas"]
-    read = components["Session"]["properties"]["speakers"]
-    written = components["PatchedSessionRequest"]["properties"]["speakers"]
+    read = components["PlannedSession"]["properties"]["speakers"]
+    written = components["PatchedPlannedSessionRequest"]["properties"]["speakers"]
     assert read["items"]["type"] == "object"
     assert written["items"]["type"] == "integer"
     opens_at = components["Expo"]["properties"]["opens_at"]

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from events import demo
 from events.models import Expo, Hall, Room, Session
 from exhibitors.models import Exhibitor, Lead, Member
-from tests.conftest import attendee
+from tests.conftest import attendee, slot
 from ticketing import services
 from ticketing.models import Ticket, TicketType
 
@@ -42,10 +42,8 @@ def a_session(expo, day, hour, title):
     start = dt.datetime.combine(day, dt.time(hour), tzinfo=expo.tz)
     return Session.objects.create(
         expo=expo,
-        room=Room.objects.get(expo=expo),
         title=title,
-        start=start,
-        end=start + dt.timedelta(hours=1),
+        **slot(Room.objects.get(expo=expo), start, start + dt.timedelta(hours=1)),
     )
 
 

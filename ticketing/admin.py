@@ -165,12 +165,14 @@ class BookedSessionFilter(admin.RelatedOnlyFieldListFilter):
         booked = model_admin.get_queryset(request).values("session_id")
         sessions = Session.objects.filter(pk__in=booked).select_related("expo")
         return [
-            (
-                session.pk,
-                f"{session.title} ({session.start.astimezone(session.expo.tz):%Y-%m-%d %H:%M})",
-            )
-            for session in sessions.order_by("start", "title")
+            (session.pk, self._label(session)) for session in sessions.order_by("start", "title")
         ]
+
+    @staticmethod
+    def _label(session):
+        if session.start is None:
+            return _("%(title)s (not in the programme)") % {"title": session.title}
+        return f"{session.title} ({session.start.astimezone(session.expo.tz):%Y-%m-%d %H:%M})"
 
 
 def download_bookings(sheet_format, description):

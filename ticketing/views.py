@@ -421,7 +421,9 @@ def _not_held(request):
 
 
 def _programme_session(expo, session_id):
-    return get_object_or_404(Session.objects.select_related("expo"), pk=session_id, expo=expo)
+    return get_object_or_404(
+        Session.objects.select_related("expo"), pk=session_id, expo=expo, start__isnull=False
+    )
 
 
 @require_POST

@@ -153,9 +153,9 @@
       answered(answer, title, (data) =>
         fill(texts.saved, {
           title,
-          room: roomName(data.planned_room),
-          when: `${slotFormat.format(new Date(data.planned_start))}–${timeFormat.format(
-            new Date(data.planned_end)
+          room: roomName(data.room),
+          when: `${slotFormat.format(new Date(data.start))}–${timeFormat.format(
+            new Date(data.end)
           )}`,
         })
       )

@@ -35,7 +35,7 @@ def at(hour, minute=0, day=DAY, tz=STOCKHOLM):
 
 
 def schedule(expo, room, start, end, speakers=(), **fields):
-    session = Session(expo=expo, room=room, start=start, end=end, **fields)
+    session = Session(expo=expo, planned_room=room, planned_start=start, planned_end=end, **fields)
     return services.save_session(session, speakers=speakers)
 
 
@@ -171,11 +171,11 @@ def session_data(programme, **overrides):
         "abstract": "",
         "kind": "talk",
         "language": "en",
-        "room": programme.room.pk,
-        "start_0": "2026-06-02",
-        "start_1": "14:00",
-        "end_0": "2026-06-02",
-        "end_1": "15:00",
+        "planned_room": programme.room.pk,
+        "planned_start_0": "2026-06-02",
+        "planned_start_1": "14:00",
+        "planned_end_0": "2026-06-02",
+        "planned_end_1": "15:00",
         "capacity": "",
         "track": "",
         "conference": "",
@@ -258,9 +258,16 @@ def test_the_session_list_searches(superuser_client, programme, term, expected):
         (lambda p: {"language__exact": "sv"}, ["workshop"]),
         (lambda p: {"track__id__exact": p.track.pk}, ["talk"]),
         (lambda p: {"conference__id__exact": p.conference.pk}, ["talk"]),
-        (lambda p: {"room__hall__id__exact": p.hall_b.pk}, ["workshop"]),
+        (lambda p: {"planned_room__hall__id__exact": p.hall_b.pk}, ["workshop"]),
         (lambda p: {"expo__id__exact": p.other.pk}, ["secret"]),
-        (lambda p: {"start__year": "2026", "start__month": "6", "start__day": "2"}, None),
+        (
+            lambda p: {
+                "planned_start__year": "2026",
+                "planned_start__month": "6",
+                "planned_start__day": "2",
+            },
+            None,
+        ),
     ],
     ids=["kind", "language", "track", "conference", "hall", "expo", "date"],
 )
@@ -276,8 +283,8 @@ def test_a_valid_session_is_added_with_its_speakers(superuser_client, programme)
     response = superuser_client.post(url("session", "add"), session_data(programme))
     assert response.status_code == 302
     session = Session.objects.get(title="Solar streets")
-    assert session.start == at(14)
-    assert session.end == at(15)
+    assert session.planned_start == at(14)
+    assert session.planned_end == at(15)
     assert set(session.speakers.all()) == {programme.asa, programme.jonas}
 
 
@@ -295,7 +302,7 @@ def test_the_admin_saves_a_session_through_the_service(superuser_client, program
 
 
 def test_a_session_clashing_in_its_room_is_refused(superuser_client, programme):
-    data = session_data(programme, start_1="10:30", end_1="11:30", speakers=[])
+    data = session_data(programme, planned_start_1="10:30", planned_end_1="11:30", speakers=[])
     response = superuser_client.post(url("session", "add"), data)
     assert response.status_code == 200
     form = response.context["adminform"].form
@@ -306,7 +313,9 @@ def test_a_session_clashing_in_its_room_is_refused(superuser_client, programme):
 
 
 def test_a_speaker_cannot_be_booked_twice_at_once(superuser_client, programme):
-    data = session_data(programme, room=programme.room_2.pk, start_1="10:30", end_1="11:30")
+    data = session_data(
+        programme, room=programme.room_2.pk, planned_start_1="10:30", planned_end_1="11:30"
+    )
     response = superuser_client.post(url("session", "add"), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
@@ -315,19 +324,19 @@ def test_a_speaker_cannot_be_booked_twice_at_once(superuser_client, programme):
 
 
 def test_a_session_outside_opening_hours_is_refused_at_its_start(superuser_client, programme):
-    data = session_data(programme, start_1="07:00", end_1="08:00")
+    data = session_data(programme, planned_start_1="07:00", planned_end_1="08:00")
     response = superuser_client.post(url("session", "add"), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "09:00" in errors["start"][0]
+    assert "09:00" in errors["planned_start"][0]
     assert not Session.objects.filter(title="Solar streets").exists()
 
 
 def test_a_session_ending_before_it_starts_gets_one_message(superuser_client, programme):
-    data = session_data(programme, start_1="15:00", end_1="14:00")
+    data = session_data(programme, planned_start_1="15:00", planned_end_1="14:00")
     response = superuser_client.post(url("session", "add"), data)
     form = response.context["adminform"].form
-    assert form.errors["end"] == ["A session must end after it starts."]
+    assert form.errors["planned_end"] == ["A session must end after it starts."]
     assert not form.non_field_errors()
 
 
@@ -336,15 +345,15 @@ def test_a_session_is_changed_in_its_own_slot(superuser_client, programme):
     data = session_data(
         programme,
         title="Gröna tak",
-        start_1="10:00",
-        end_1="11:30",
+        planned_start_1="10:00",
+        planned_end_1="11:30",
         speakers=[programme.asa.pk],
     )
     del data["expo"]  # Fixed once the session exists.
     response = superuser_client.post(url("session", "change", talk.pk), data)
     assert response.status_code == 302
     talk.refresh_from_db()
-    assert (talk.title, talk.end) == ("Gröna tak", at(11, 30))
+    assert (talk.title, talk.planned_end) == ("Gröna tak", at(11, 30))
     assert list(talk.speakers.all()) == [programme.asa]
 
 
@@ -353,15 +362,15 @@ def test_moving_a_session_onto_another_is_refused(superuser_client, programme):
     data = session_data(
         programme,
         title="Bike repair",
-        start_1="10:00",
-        end_1="11:00",
+        planned_start_1="10:00",
+        planned_end_1="11:00",
         speakers=[programme.jonas.pk],
     )
     del data["expo"]
     response = superuser_client.post(url("session", "change", workshop.pk), data)
     assert response.status_code == 200
     workshop.refresh_from_db()
-    assert workshop.room == programme.room_b
+    assert workshop.planned_room == programme.room_b
 
 
 def test_deleting_a_session_in_the_admin(superuser_client, programme):
@@ -377,9 +386,9 @@ def test_times_are_on_the_expos_clock(superuser_client, programme):
     response = superuser_client.post(url("session", "add"), session_data(programme))
     assert response.status_code == 302
     session = Session.objects.get(title="Solar streets")
-    assert session.start == at(14, tz=HELSINKI)
+    assert session.planned_start == at(14, tz=HELSINKI)
     page = superuser_client.get(url("session", "change", session.pk)).content.decode()
-    assert 'name="start_1" value="14:00:00"' in page
+    assert 'name="planned_start_1" value="14:00:00"' in page
 
 
 def test_a_hall_is_added_with_rooms_of_its_expo(superuser_client, programme):
@@ -460,19 +469,24 @@ def test_an_organiser_sees_only_their_expos(organiser_client, programme):
 
 
 def test_an_organiser_cannot_add_a_session_to_another_expo(organiser_client, programme):
-    data = session_data(programme, expo=programme.other.pk, room=programme.other_room.pk)
+    data = session_data(programme, expo=programme.other.pk, planned_room=programme.other_room.pk)
     data["speakers"] = []
     response = organiser_client.post(url("session", "add"), data)
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert set(form.errors) == {"expo", "room"}
+    assert set(form.errors) == {"expo", "planned_room"}
     assert not Session.objects.filter(title="Solar streets").exists()
 
 
 def test_an_organisers_autocomplete_offers_only_their_rooms(organiser_client, programme):
     response = organiser_client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "events", "model_name": "session", "field_name": "room", "term": "Room"},
+        {
+            "app_label": "events",
+            "model_name": "session",
+            "field_name": "planned_room",
+            "term": "Room",
+        },
     )
     assert response.status_code == 200
     names = {result["text"] for result in response.json()["results"]}

@@ -85,15 +85,17 @@ def build_expo(slug, name, mark):
     session = programme.save_session(
         Session(
             expo=expo,
-            room=room,
+            planned_room=room,
             title=f"Session {mark}",
-            start=dt.datetime.combine(DAY, dt.time(10), tzinfo=STOCKHOLM),
-            end=dt.datetime.combine(DAY, dt.time(11), tzinfo=STOCKHOLM),
+            planned_start=dt.datetime.combine(DAY, dt.time(10), tzinfo=STOCKHOLM),
+            planned_end=dt.datetime.combine(DAY, dt.time(11), tzinfo=STOCKHOLM),
             track=track,
             conference=conference,
         ),
         speakers=[speaker],
     )
+    programme.release_schedule(expo)
+    session.refresh_from_db()
     tickettype = ticketing.save_ticket_type(
         TicketType(expo=expo, slug="s", name=f"Season {mark}", kind="season", capacity=10)
     )

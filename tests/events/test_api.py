@@ -8,23 +8,25 @@ from rest_framework.test import APIClient
 
 from events import services
 from events.models import Expo, Hall, Room, Session
-from tests.conftest import local
+from tests.conftest import local, released
 
 DAY = dt.date(2026, 6, 2)
 
 
 @pytest.fixture
 def session(expo, room, speaker, track):
-    return services.save_session(
-        Session(
-            expo=expo,
-            room=room,
-            track=track,
-            title="Gröna tak",
-            start=local(DAY, 10),
-            end=local(DAY, 11),
-        ),
-        speakers=[speaker],
+    return released(
+        services.save_session(
+            Session(
+                expo=expo,
+                planned_room=room,
+                track=track,
+                title="Gröna tak",
+                planned_start=local(DAY, 10),
+                planned_end=local(DAY, 11),
+            ),
+            speakers=[speaker],
+        )
     )
 
 
@@ -197,7 +199,7 @@ def test_a_time_without_offset_is_local_to_the_expo(organiser_api, room):
     body = session_body(start="2026-06-02T13:00", end="2026-06-02T14:00")
     response = organiser_api.post("/api/v1/expos/city-expo/sessions/", body, format="json")
     assert response.status_code == 201
-    assert Session.objects.get().start == local(DAY, 13)
+    assert Session.objects.get().planned_start == local(DAY, 13)
 
 
 def test_a_room_clash_is_409_naming_the_other_session(organiser_api, session):
@@ -253,13 +255,15 @@ def test_visitors_cannot_schedule(api, room):
 
 
 def test_sessions_filter_by_day_room_and_track(api, session, other_room, expo):
-    services.save_session(
-        Session(
-            expo=expo,
-            room=other_room,
-            title="Annat",
-            start=local(DAY + dt.timedelta(1), 10),
-            end=local(DAY + dt.timedelta(1), 11),
+    released(
+        services.save_session(
+            Session(
+                expo=expo,
+                planned_room=other_room,
+                title="Annat",
+                planned_start=local(DAY + dt.timedelta(1), 10),
+                planned_end=local(DAY + dt.timedelta(1), 11),
+            )
         )
     )
     url = "/api/v1/expos/city-expo/sessions/"
@@ -293,7 +297,13 @@ def test_moving_a_session_onto_another_is_409_and_changes_nothing(
     organiser_api, session, expo, room
 ):
     later = services.save_session(
-        Session(expo=expo, room=room, title="Later", start=local(DAY, 14), end=local(DAY, 15))
+        Session(
+            expo=expo,
+            planned_room=room,
+            title="Later",
+            planned_start=local(DAY, 14),
+            planned_end=local(DAY, 15),
+        )
     )
     response = organiser_api.patch(
         f"/api/v1/sessions/{later.pk}/",
@@ -302,7 +312,38 @@ def test_moving_a_session_onto_another_is_409_and_changes_nothing(
     )
     assert response.status_code == 409
     later.refresh_from_db()
-    assert later.start == local(DAY, 14)
+    assert later.planned_start == local(DAY, 14)
+
+
+def test_the_public_reads_the_release_and_organisers_the_plan(api, organiser_api, session):
+    moved = services.plan_session(session, room=session.room, start=local(DAY, 15))
+    services.save_session(
+        Session(
+            expo=session.expo,
+            title="Not yet",
+            planned_room=session.room,
+            planned_start=local(DAY, 12),
+            planned_end=local(DAY, 13),
+        )
+    )
+    url = "/api/v1/expos/city-expo/sessions/"
+    public = api.get(url).json()["results"]
+    assert [(s["title"], s["start"]) for s in public] == [
+        ("Gröna tak", "2026-06-02T10:00:00+02:00")
+    ]
+    assert api.get(f"/api/v1/sessions/{moved.pk}/").json()["start"] == "2026-06-02T10:00:00+02:00"
+    planned = {s["title"]: s for s in organiser_api.get(url).json()["results"]}
+    assert planned["Gröna tak"]["start"] == "2026-06-02T15:00:00+02:00"
+    assert planned["Gröna tak"]["released"]["start"] == "2026-06-02T10:00:00+02:00"
+    assert planned["Gröna tak"]["version"] == moved.version
+    assert planned["Not yet"]["released"] is None
+
+
+def test_a_session_not_released_is_not_found_by_the_public(api, organiser_api, expo, room):
+    draft = services.save_session(Session(expo=expo, title="Draft", minutes=45))
+    assert api.get(f"/api/v1/sessions/{draft.pk}/").status_code == 404
+    answer = organiser_api.get(f"/api/v1/sessions/{draft.pk}/").json()
+    assert (answer["room"], answer["start"], answer["minutes"]) == (None, None, 45)
 
 
 def test_organisers_of_another_expo_cannot_change_a_session(

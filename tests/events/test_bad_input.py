@@ -10,7 +10,7 @@ import json
 import pytest
 
 from events.models import Expo, Session, Track
-from tests.conftest import local
+from tests.conftest import local, slot
 
 DAY = dt.date(2026, 6, 2)
 
@@ -21,12 +21,7 @@ NUL = "a\x00b"
 @pytest.fixture
 def programme(expo, room, track, speaker):
     Session.objects.create(
-        expo=expo,
-        room=room,
-        track=track,
-        title="Gröna tak",
-        start=local(DAY, 10),
-        end=local(DAY, 11),
+        expo=expo, track=track, title="Gröna tak", **slot(room, local(DAY, 10), local(DAY, 11))
     )
 
 

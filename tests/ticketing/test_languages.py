@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from events.models import Expo, Hall, Room, Session
 from expo import dates
-from tests.conftest import attendee, send_queued_mail
+from tests.conftest import attendee, send_queued_mail, slot
 from ticketing import badges, emails, services
 from ticketing.models import ScannerDevice, ScanPoint, SessionBooking, TicketType
 
@@ -113,12 +113,14 @@ def helsinki_expo(db):
 def evening_session(helsinki_expo):
     return Session.objects.create(
         expo=helsinki_expo,
-        room=Room.objects.get(expo=helsinki_expo),
         title="Iltapäivän paneeli",
         language="fi",
-        start=dt.datetime.combine(TUESDAY, dt.time(19, 30), tzinfo=HELSINKI),
-        end=dt.datetime.combine(TUESDAY, dt.time(21, 0), tzinfo=HELSINKI),
         capacity=10,
+        **slot(
+            Room.objects.get(expo=helsinki_expo),
+            dt.datetime.combine(TUESDAY, dt.time(19, 30), tzinfo=HELSINKI),
+            dt.datetime.combine(TUESDAY, dt.time(21, 0), tzinfo=HELSINKI),
+        ),
     )
 
 

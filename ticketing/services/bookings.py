@@ -59,6 +59,8 @@ def book_session(ticket, session):
 
 
 def _check_bookable(ticket, session):
+    if session.start is None:
+        raise Conflict(_("This session is not in the published programme."), code="not_published")
     if not ticket.is_valid:
         raise Conflict(_("This ticket is cancelled."), code="cancelled")
     if session.capacity is None:

@@ -193,7 +193,9 @@ def _refusal(ticket, scan_point, day):
         return CheckIn.Result.NOT_VALID_HERE
     if scan_point.kind == ScanPoint.Kind.SESSION:
         session = scan_point.session
-        if scan_point.expo.local_day(session.start) != day:
+        # A session out of the published programme (cancelled, or not released yet)
+        # admits no one at its door.
+        if session.start is None or scan_point.expo.local_day(session.start) != day:
             return CheckIn.Result.NOT_VALID_HERE
         if admission.session_refusal(ticket, session, open_days) is not None:
             return CheckIn.Result.NOT_VALID_HERE
