@@ -16,14 +16,15 @@ from expo.errors import DomainError
 
 from . import selectors
 
-# How full the busiest day's rooms get, of their slots.
-FILL = 0.7
+# How full the busiest day's rooms get, of the demo's slots.
+FILL = 0.9
+# Sessions waiting in the tray: (track, kind, minutes), titled from the demo's topics.
 TRAY = [
-    ("smart-city", "talk", 30, "Snow-clearing routes from open data"),
-    ("welfare", "workshop", 90, "Designing a meeting place for all ages"),
-    ("sustainability", "tour", 60, "A walk through the rain gardens"),
-    ("housing", "panel", 60, "Who builds the affordable homes?"),
-    ("social-innovation", "talk", 45, "Volunteers and the city: a fair deal"),
+    ("smart-city", "talk", 30),
+    ("welfare", "workshop", 90),
+    ("sustainability", "tour", 60),
+    ("housing", "panel", 60),
+    ("social-innovation", "talk", 45),
 ]
 
 
@@ -42,25 +43,39 @@ def extend(expo):
     if day is None:
         return
     tracks = {track.slug: track for track in Track.objects.filter(expo=expo)}
-    _fill(expo, day, windows[day], tracks)
+    speakers = list(Speaker.objects.filter(expo=expo).order_by("pk"))
+    topics = itertools.cycle(
+        (slug, language, title) for slug, titles in TOPICS.items() for language, title in titles
+    )
+    _fill(expo, day, windows[day], tracks, speakers, topics)
     _warnings(expo, day)
-    for slug, kind, minutes, title in TRAY:
+    for (slug, kind, minutes), speaker in zip(TRAY, speakers[::7], strict=False):
+        _, language, title = next(topic for topic in topics if topic[0] == slug)
         services.save_session(
-            Session(
-                expo=expo,
-                title=title,
-                abstract=title,
-                kind=kind,
-                minutes=minutes,
-                track=tracks.get(slug),
-                language=programme.MAIN_LANGUAGE,
-            )
+            _session(expo, title, language, tracks[slug], minutes, kind=kind),
+            speakers=[speaker],
         )
 
 
-def _fill(expo, day, window, tracks):
-    """Plan new sessions into the day's free slots until about ``FILL`` of them are
-    taken, through the services, so every rule holds."""
+def _session(expo, title, language, track, minutes, **fields):
+    """A session titled in ``language``, its abstract in every language of the demo."""
+    names = {slug: names for slug, names, _colour in programme.TRACKS}
+    abstract, abstract_translations = written(programme.ABSTRACTS[1], track=names[track.slug])
+    return Session(
+        expo=expo,
+        title=title,
+        abstract=abstract,
+        abstract_translations=abstract_translations,
+        language=language,
+        track=track,
+        minutes=minutes,
+        **fields,
+    )
+
+
+def _fill(expo, day, window, tracks, speakers, topics):
+    """Plan new sessions, each with a speaker, into the day's free slots until about
+    ``FILL`` of them are taken, through the services, so every rule holds."""
     opens, closes = window
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=expo.tz)
     slots = [
@@ -74,30 +89,19 @@ def _fill(expo, day, window, tracks):
     start, end = programme.selectors.day_bounds(expo, day)
     planned = selectors.planned(expo).filter(planned_start__gte=start, planned_start__lt=end)
     wanted = int(FILL * len(slots) * len(rooms)) - planned.count()
-    topics = itertools.cycle(
-        (slug, language, title) for slug, titles in TOPICS.items() for language, title in titles
-    )
-    track_names = {slug: names for slug, names, _colour in programme.TRACKS}
+    speaker_turns = itertools.cycle(speakers)
     for (start, minutes), room in itertools.product(slots, rooms):
         if wanted <= 0:
             return
         slug, language, title = next(topics)
-        abstract, abstract_translations = written(programme.ABSTRACTS[0], track=track_names[slug])
         session = services.save_session(
-            Session(
-                expo=expo,
-                title=title,
-                abstract=abstract,
-                abstract_translations=abstract_translations,
-                minutes=minutes,
-                language=language,
-                track=tracks.get(slug),
-            )
+            _session(expo, title, language, tracks[slug], minutes),
+            speakers=[next(speaker_turns)],
         )
         try:
             services.plan_session(session, room=room, start=start)
-        except DomainError:
-            session.delete()
+        except DomainError:  # the room or the speaker is taken then
+            services.delete_session(session)
             continue
         wanted -= 1
 
