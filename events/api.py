@@ -248,18 +248,19 @@ class SessionMoveView(ExpoTimeZoneMixin, generics.GenericAPIView):
         """Make the move; a stale one is answered with the session as it is now
         (``current``), which the board redraws."""
         try:
-            session = move()
+            move()
         except Conflict as error:
             if error.code != "stale":
                 raise
-            current = self.get_queryset().get(pk=self.session.pk)
             return conflict_response(
-                str(error.message),
-                error.code,
-                **error.extra,
-                current=self.get_serializer(current).data,
+                str(error.message), error.code, **error.extra, current=self.shown()
             )
-        return Response(self.get_serializer(session).data)
+        return Response(self.shown())
+
+    def shown(self):
+        """The session as it is now, with what its answer shows, in two queries."""
+        session = self.get_queryset().prefetch_related("speakers").get(pk=self.session.pk)
+        return self.get_serializer(session).data
 
 
 @extend_schema_view(

@@ -4,6 +4,7 @@ number of queries, however many sessions and days the expo has (``bench/board.py
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
@@ -29,6 +30,7 @@ class Column:
     room: Room
     cards: list = field(default_factory=list)
     planned_minutes: int = 0
+    share: int = 0  # of the day's open minutes, in per cent
 
 
 @dataclass
@@ -89,6 +91,10 @@ def day_grid(expo, day, windows, room_list):
         offset = int((session.planned_start - top).total_seconds() // 60)
         column.cards.append(Card(session, offset, warnings.get(session.pk, [])))
         column.planned_minutes += session.minutes
+    if window is not None:
+        open_minutes = (window[1] - window[0]).total_seconds() / 60
+        for column in columns.values():
+            column.share = round(100 * column.planned_minutes / open_minutes)
     return Grid(day, window, top, bottom, list(columns.values()), _hours(top, bottom))
 
 
@@ -105,11 +111,21 @@ def _hours(top, bottom):
     return marks
 
 
+class Cell(NamedTuple):
+    """A room on a day of the strip: its planned minutes, their share of the day's open
+    minutes in per cent, and the level (0 to ``LEVELS``) its bar is drawn at."""
+
+    room: Room
+    minutes: int
+    share: int
+    level: int
+
+
 @dataclass
 class StripDay:
     day: dt.date
     open_minutes: int  # 0 on a closed day
-    cells: list  # (room, planned minutes, level) in the rooms' order
+    cells: list  # a Cell per room, in the rooms' order
     planned_minutes: int = 0
 
     @property
@@ -141,8 +157,9 @@ def strip(expo, windows, room_list):
         cells = []
         for room in room_list:
             minutes = planned_minutes.get((day, room.pk), 0)
-            cells.append((room, minutes, _level(minutes, open_minutes)))
-        days.append(StripDay(day, open_minutes, cells, sum(cell[1] for cell in cells)))
+            share = round(100 * minutes / open_minutes) if open_minutes else 0
+            cells.append(Cell(room, minutes, share, _level(minutes, open_minutes)))
+        days.append(StripDay(day, open_minutes, cells, sum(cell.minutes for cell in cells)))
     return days
 
 

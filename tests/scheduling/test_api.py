@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from events.models import Hall, Room, Session
-from tests.conftest import local
+from tests.conftest import at_once, local
 from tests.scheduling.conftest import DAY, planned, unscheduled
 
 
@@ -217,3 +217,18 @@ def test_the_same_move_sent_twice_is_refused_the_second_time_as_stale(
     assert again.status_code == 409 and again.json()["code"] == "stale"
     assert again.json()["current"]["start"] == "2026-06-02T13:00:00+02:00"
     assert Session.objects.get(pk=tray_session.pk).version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_boards_dropping_two_sessions_on_one_slot_at_once_let_one_in(organiser, expo, room):
+    sessions = [unscheduled(expo, title=f"Pass {n}") for n in range(4)]
+
+    def drop(session):
+        client = APIClient()
+        client.force_authenticate(organiser)
+        answer = plan(client, session, room="a1", start="2026-06-02T15:00", version=1)
+        return answer.status_code, answer.json().get("code")
+
+    outcomes = sorted(at_once(drop, sessions), key=str)
+    assert outcomes == [(200, None), (409, "room_busy"), (409, "room_busy"), (409, "room_busy")]
+    assert Session.objects.filter(planned_room=room).count() == 1

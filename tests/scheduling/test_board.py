@@ -65,8 +65,11 @@ def test_the_strip_shows_every_day_with_each_rooms_share_and_closed_days(
     strip = {entry.day: entry for entry in answer.context["strip"]}
     assert list(strip) == expo.days
     today = strip[DAY]
-    assert [(r.slug, minutes) for r, minutes, _level in today.cells] == [("a1", 120), ("a2", 0)]
-    assert [level for _room, _minutes, level in today.cells] == [2, 0]
+    assert [(cell.room.slug, cell.minutes, cell.share) for cell in today.cells] == [
+        ("a1", 120, 17),
+        ("a2", 0, 0),
+    ]
+    assert [cell.level for cell in today.cells] == [2, 0]
     assert today.share == round(100 * 120 / (720 * 2))
     assert strip[DAY + dt.timedelta(days=2)].closed
     page = answer.content.decode()
