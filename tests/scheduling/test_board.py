@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Room, Session, Track
+from tests.conftest import local
 from tests.scheduling.conftest import DAY, planned, unscheduled
 
 URL = "/manage/city-expo/schedule/"
@@ -128,3 +129,47 @@ def test_the_board_reads_a_fixed_number_of_queries(organiser_client, expo, room,
     for n in range(10):
         unscheduled(expo, title=f"T{n}", track=track)
     assert count() == few
+
+
+def test_the_tray_filters_by_partner_and_preferred_day(organiser_client, expo):
+    from exhibitors.models import Exhibitor
+    from proposals.models import Call, Proposal
+
+    call = Call.objects.create(
+        expo=expo, opens_at=local(DAY, 9) - dt.timedelta(days=60), closes_at=local(DAY, 9)
+    )
+    acme = Exhibitor.objects.create(expo=expo, name="Acme Stad AB")
+    other = Exhibitor.objects.create(expo=expo, name="Hamnen AB")
+
+    def accepted(title, exhibitor, days):
+        session = unscheduled(expo, title=title)
+        Proposal.objects.create(
+            expo=expo,
+            call=call,
+            exhibitor=exhibitor,
+            state=Proposal.State.ACCEPTED,
+            title=title,
+            abstract=title,
+            kind="talk",
+            length_minutes=60,
+            language="sv",
+            audience="Alla",
+            preferred_days=[day.isoformat() for day in days],
+            session=session,
+        )
+
+    accepted("Acme på tisdag", acme, [DAY])
+    accepted("Acme på onsdag", acme, [DAY + dt.timedelta(days=1)])
+    accepted("Hamnen på tisdag", other, [DAY, DAY + dt.timedelta(days=2)])
+    unscheduled(expo, title="Organisatörernas")
+
+    def titles(**query):
+        return [s.title for s in organiser_client.get(URL, query).context["tray"]]
+
+    assert titles(partner=acme.pk) == ["Acme på onsdag", "Acme på tisdag"]
+    assert titles(preferred_day=DAY.isoformat()) == ["Acme på tisdag", "Hamnen på tisdag"]
+    assert titles(partner=other.pk, preferred_day=DAY.isoformat()) == ["Hamnen på tisdag"]
+    page = organiser_client.get(URL).content.decode()
+    assert "Partner: Acme Stad AB" in page
+    answer = organiser_client.get(URL, {"partner": "999999", "preferred_day": "2026-07-30"})
+    assert answer.context["form"].errors.keys() == {"partner", "preferred_day"}
