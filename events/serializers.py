@@ -238,9 +238,12 @@ class PlannedSessionSerializer(SessionSerializer):
     )
     start = MomentField(source="planned_start", required=False, allow_null=True)
     end = MomentField(source="planned_end", required=False, allow_null=True)
+    # An unscheduled session has no hall, no day and, without seats of its own, none.
     hall = serializers.SlugRelatedField(
-        source="planned_room.hall", slug_field="slug", read_only=True
+        source="planned_room.hall", slug_field="slug", read_only=True, allow_null=True
     )
+    seats = serializers.IntegerField(read_only=True, allow_null=True, help_text="Seats on offer.")
+    day = serializers.SerializerMethodField()
     released = serializers.SerializerMethodField()
 
     class Meta(SessionSerializer.Meta):
@@ -259,6 +262,10 @@ class PlannedSessionSerializer(SessionSerializer):
         if session.start is None:
             return None
         return ReleasedSlotSerializer(session, context=self.context).data
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_day(self, session):
+        return super().get_day(session)
 
     def _moment(self, session):
         return session.planned_start
