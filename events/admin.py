@@ -311,6 +311,7 @@ class SessionAdminForm(translations_form(Session)):
             "planned_end",
             "minutes",
             "capacity",
+            "expected_audience",
             "track",
             "conference",
             "speakers",
@@ -404,6 +405,7 @@ class SessionAdmin(
                     "planned_end",
                     "minutes",
                     "capacity",
+                    "expected_audience",
                     "released_slot",
                 ),
                 "description": _(

@@ -5,24 +5,30 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import generics, mixins, viewsets
+from rest_framework.response import Response
 
+from expo.api import conflict_response
+from expo.errors import Conflict
 from expo.scoping import expo_or_404
 
 from . import selectors, services
 from .models import Expo, Hall, Room, Session
 from .permissions import IsOrganiserOrReadOnly, is_organiser
 from .serializers import (
+    BoardSessionSerializer,
     ConferenceSerializer,
     ExpoSerializer,
     HallSerializer,
     OpeningDaySerializer,
     PlannedSessionSerializer,
+    PlanSerializer,
     RoomSerializer,
     SessionFilterSerializer,
     SessionSerializer,
     SpeakerSerializer,
     TrackSerializer,
+    VersionSerializer,
 )
 
 WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
@@ -211,3 +217,96 @@ class SessionViewSet(
 
     def perform_destroy(self, session):
         services.delete_session(session)
+
+
+class SessionMoveView(ExpoTimeZoneMixin, generics.GenericAPIView):
+    """The schedule board's moves of one session, ``/api/v1/sessions/{id}/<move>/``, for
+    the organisers of its expo; each calls one service of ``events.services`` and
+    answers the session as the board shows it."""
+
+    serializer_class = BoardSessionSerializer
+    expo_of = (Session, "pk")
+
+    def get_queryset(self):
+        return Session.objects.select_related(
+            "expo", "room__hall", "planned_room__hall", "track", "conference"
+        )
+
+    def get_expo(self):
+        return self.session.expo
+
+    @cached_property
+    def session(self):
+        return self.get_object()
+
+    def version(self):
+        chosen = VersionSerializer(data=self.request.data)
+        chosen.is_valid(raise_exception=True)
+        return chosen.validated_data.get("version")
+
+    def answer(self, move):
+        """Make the move; a stale one is answered with the session as it is now
+        (``current``), which the board redraws."""
+        try:
+            move()
+        except Conflict as error:
+            if error.code != "stale":
+                raise
+            return conflict_response(
+                str(error.message), error.code, **error.extra, current=self.shown()
+            )
+        return Response(self.shown())
+
+    def shown(self):
+        """The session as it is now, with what its answer shows, in two queries."""
+        session = self.get_queryset().prefetch_related("speakers").get(pk=self.session.pk)
+        return self.get_serializer(session).data
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Plan a session in a room at a time (the schedule board's move)",
+        request=PlanSerializer,
+        responses={200: BoardSessionSerializer},
+    )
+)
+class SessionPlanView(SessionMoveView):
+    def post(self, request, pk):
+        chosen = PlanSerializer(data=request.data, context={"expo": self.session.expo})
+        chosen.is_valid(raise_exception=True)
+        move = chosen.validated_data
+        return self.answer(
+            lambda: services.plan_session(
+                self.session,
+                room=move["room"],
+                start=move["start"],
+                end=move.get("end"),
+                version=move.get("version"),
+            )
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Take a session out of the plan, back to the tray",
+        request=VersionSerializer,
+        responses={200: BoardSessionSerializer},
+    )
+)
+class SessionUnscheduleView(SessionMoveView):
+    def post(self, request, pk):
+        version = self.version()
+        return self.answer(lambda: services.unschedule_session(self.session, version=version))
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Cancel a session in the plan",
+        request=VersionSerializer,
+        responses={200: BoardSessionSerializer},
+    )
+)
+class SessionCancelView(SessionMoveView):
+    def post(self, request, pk):
+        version = self.version()
+        return self.answer(lambda: services.cancel_session(self.session, version=version))

@@ -27,6 +27,14 @@ urlpatterns = [
         name="expo-session-list",
     ),
     path("sessions/<int:pk>/", api.SessionViewSet.as_view(member), name="session-detail"),
+    # The schedule board's moves (scheduling/), each through one service.
+    path("sessions/<int:pk>/plan/", api.SessionPlanView.as_view(), name="session-plan"),
+    path(
+        "sessions/<int:pk>/unschedule/",
+        api.SessionUnscheduleView.as_view(),
+        name="session-unschedule",
+    ),
+    path("sessions/<int:pk>/cancel/", api.SessionCancelView.as_view(), name="session-cancel"),
 ]
 
 

@@ -62,6 +62,19 @@ def validate_translations(value):
         validate_no_nul(text)
 
 
+def validate_day_list(value):
+    """A list of ``YYYY-MM-DD`` days from 2000 to 2099."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Give the days as a list of YYYY-MM-DD dates."))
+    for day in value:
+        try:
+            validate_day(dt.date.fromisoformat(day))
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("“%(day)s” is not a YYYY-MM-DD date."), params={"day": str(day)[:20]}
+            ) from None
+
+
 def validate_single_line(value):
     """Expo names and session titles end up in e-mail subjects, where a line break would
     start a header of its own: refuse CR and LF where they are written."""
@@ -369,6 +382,16 @@ class Speaker(models.Model):
     biography = models.TextField(_("biography"), blank=True)
     biography_translations = translations_field(_("biography in other languages"))
     email = models.EmailField(_("e-mail"), blank=True)
+    unavailable_days = models.JSONField(
+        _("days unavailable"),
+        default=list,
+        blank=True,
+        validators=[validate_day_list],
+        help_text=_(
+            'Days the speaker cannot come, as ["2026-06-02", …]; the schedule board warns '
+            "when they are planned on one."
+        ),
+    )
 
     objects = ScopedManager(expo="expo")
 
@@ -474,6 +497,16 @@ class Session(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     capacity = models.PositiveIntegerField(
         _("seats"), null=True, blank=True, help_text=_("Empty for the room's seats.")
+    )
+    expected_audience = models.PositiveIntegerField(
+        _("expected audience"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text=_(
+            "How many people are expected; the schedule board warns when the planned room "
+            "seats fewer."
+        ),
     )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"

@@ -2,10 +2,14 @@
 
 import datetime as dt
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
+
+from expo import dates
 
 from .models import Expo, Session, Venue
 
@@ -112,3 +116,94 @@ def fellow_organisers(user):
         .distinct()
         .order_by("username")
     )
+
+
+class PlanWarning(NamedTuple):
+    """Something about a planned session that an organiser should see but that does not
+    refuse the plan: ``code`` for machines, ``message`` for a person."""
+
+    code: str
+    message: str
+
+
+def plan_warnings(expo, sessions):
+    """``{session id: [PlanWarning, …]}`` for the planned ``sessions`` that have any; the
+    schedule board's cards and the API's answers to its moves show them.
+
+    - ``room_too_small``: more people are expected (``Session.expected_audience``) than
+      the planned room seats;
+    - ``speaker_unavailable``: a speaker said they cannot come that day
+      (``Speaker.unavailable_days``);
+    - ``track_overlap``: another session of the same track is planned at the same time,
+      so its audience must choose.
+
+    One query (the track's other sessions), with the sessions' planned rooms and
+    speakers as the caller fetched them (``select_related``/``prefetch_related``).
+    """
+    planned = [s for s in sessions if s.planned_start is not None and not s.cancelled]
+    if not planned:
+        return {}
+    tracks = {session.track_id for session in planned if session.track_id}
+    same_track = []
+    if tracks:
+        same_track = list(
+            Session.objects.filter(
+                expo=expo,
+                cancelled=False,
+                track_id__in=tracks,
+                planned_start__lt=max(session.planned_end for session in planned),
+                planned_end__gt=min(session.planned_start for session in planned),
+            ).only("pk", "title", "track_id", "planned_start", "planned_end")
+        )
+    warnings = {}
+    for session in planned:
+        found = []
+        room = session.planned_room
+        if session.expected_audience and room and session.expected_audience > room.capacity:
+            found.append(
+                PlanWarning(
+                    "room_too_small",
+                    _("%(room)s seats %(seats)d; %(expected)d people are expected.")
+                    % {
+                        "room": room.name,
+                        "seats": room.capacity,
+                        "expected": session.expected_audience,
+                    },
+                )
+            )
+        day = expo.local_day(session.planned_start)
+        away = sorted(
+            speaker.name
+            for speaker in session.speakers.all()
+            if day.isoformat() in (speaker.unavailable_days or [])
+        )
+        if away:
+            found.append(
+                PlanWarning(
+                    "speaker_unavailable",
+                    _("%(speakers)s cannot come on %(day)s.")
+                    % {"speakers": ", ".join(away), "day": dates.expo_day(day)},
+                )
+            )
+        clash = next(
+            (
+                other
+                for other in same_track
+                if other.pk != session.pk
+                and other.track_id == session.track_id
+                and other.planned_start < session.planned_end
+                and other.planned_end > session.planned_start
+            ),
+            None,
+        )
+        if clash is not None:
+            found.append(
+                PlanWarning(
+                    "track_overlap",
+                    _("“%(title)s” of the same track is on at the same time.")
+                    % {"title": clash.title},
+                )
+            )
+        if found:
+            warnings[session.pk] = found
+    return warnings

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -6,7 +8,7 @@ from rest_framework import serializers
 
 from expo.validation import DayField, MomentField
 
-from . import services
+from . import selectors, services
 from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track
 
 
@@ -103,8 +105,16 @@ class ConferenceSerializer(UniqueSlugInExpoMixin, ModelRulesMixin, serializers.M
 class SpeakerSerializer(ModelRulesMixin, serializers.ModelSerializer):
     class Meta:
         model = Speaker
-        fields = ["id", "name", "organisation", "biography", "biography_translations", "email"]
-        extra_kwargs = {"email": {"write_only": True}}
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "biography",
+            "biography_translations",
+            "email",
+            "unavailable_days",
+        ]
+        extra_kwargs = {"email": {"write_only": True}, "unavailable_days": {"write_only": True}}
 
 
 class OpeningDaySerializer(ModelRulesMixin, serializers.ModelSerializer):
@@ -227,13 +237,23 @@ class PlannedSessionSerializer(SessionSerializer):
     )
     start = MomentField(source="planned_start", required=False, allow_null=True)
     end = MomentField(source="planned_end", required=False, allow_null=True)
+    # An unscheduled session has no hall, no day and, without seats of its own, none.
     hall = serializers.SlugRelatedField(
         source="planned_room.hall", slug_field="slug", read_only=True, allow_null=True
     )
+    seats = serializers.IntegerField(read_only=True, allow_null=True, help_text="Seats on offer.")
+    day = serializers.SerializerMethodField()
     released = serializers.SerializerMethodField()
 
     class Meta(SessionSerializer.Meta):
-        fields = [*SessionSerializer.Meta.fields, "minutes", "cancelled", "version", "released"]
+        fields = [
+            *SessionSerializer.Meta.fields,
+            "minutes",
+            "expected_audience",
+            "cancelled",
+            "version",
+            "released",
+        ]
         read_only_fields = ["cancelled", "version"]
 
     @extend_schema_field(ReleasedSlotSerializer(allow_null=True))
@@ -241,6 +261,10 @@ class PlannedSessionSerializer(SessionSerializer):
         if session.start is None:
             return None
         return ReleasedSlotSerializer(session, context=self.context).data
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_day(self, session):
+        return super().get_day(session)
 
     def _moment(self, session):
         return session.planned_start
@@ -264,3 +288,62 @@ class SessionFilterSerializer(serializers.Serializer):
     room = ExpoSlugField(queryset=Room.objects, required=False)
     track = ExpoSlugField(queryset=Track.objects, required=False)
     conference = ExpoSlugField(queryset=Conference.objects, required=False)
+
+
+class PlanSerializer(serializers.Serializer):
+    """A move on the schedule board: a room and a start, with the end or the length (by
+    default the session keeps its length), and the version of the session the board
+    saw."""
+
+    room = ExpoSlugField(queryset=Room.objects, help_text="The room's short name.")
+    start = MomentField(help_text="Without an offset: the expo's local time.")
+    end = MomentField(required=False, help_text="A new end changes the session's length.")
+    minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=24 * 60, help_text="Or the new length."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The version the move is based on; another one is refused as stale.",
+    )
+
+    def validate(self, attrs):
+        if "end" in attrs and "minutes" in attrs:
+            raise serializers.ValidationError(
+                {"minutes": [_("Give the end or the length, not both.")]}
+            )
+        if "minutes" in attrs:
+            # Elapsed minutes, also across a change of the clocks.
+            start = attrs["start"].astimezone(dt.UTC)
+            attrs["end"] = start + dt.timedelta(minutes=attrs.pop("minutes"))
+        return attrs
+
+
+class VersionSerializer(serializers.Serializer):
+    """The version of the session a board's move is based on."""
+
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class BoardSessionSerializer(PlannedSessionSerializer):
+    """A session as the organisers see it, with the warnings the schedule board shows
+    on its card: the answer to the board's moves."""
+
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(PlannedSessionSerializer.Meta):
+        fields = [*PlannedSessionSerializer.Meta.fields, "warnings"]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            },
+        }
+    )
+    def get_warnings(self, session):
+        warnings = selectors.plan_warnings(session.expo, [session]).get(session.pk, [])
+        return [{"code": warning.code, "message": warning.message} for warning in warnings]

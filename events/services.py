@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from expo import dates
 from expo.errors import Conflict, InvalidInput
 
-from . import selectors
+from . import selectors, signals
 from .models import MOST_SESSION_MINUTES, SHORTEST_SESSION_MINUTES, Room, Session, Speaker
 
 ROOM_OVERLAP_CONSTRAINT = "session_planned_room_no_overlap"
@@ -50,6 +50,7 @@ def save_session(session, *, speakers=None):
                 session.version = saved.version + 1
         _save_in_plan(session, speakers)
         session.speakers.set(speakers)
+        _announce(session)
     return session
 
 
@@ -73,6 +74,7 @@ def plan_session(session, *, room, start, end=None, version=None):
         check_session_fields(session, speakers)
         session.version += 1
         _save_in_plan(session, speakers)
+        _announce(session)
     return session
 
 
@@ -84,6 +86,7 @@ def unschedule_session(session, *, version=None):
         session.cancelled = False
         session.version += 1
         session.save()
+        _announce(session)
     return session
 
 
@@ -96,6 +99,7 @@ def cancel_session(session, *, version=None):
         session.cancelled = True
         session.version += 1
         session.save()
+        _announce(session)
     return session
 
 
@@ -106,6 +110,7 @@ def restore_session(session, *, version=None):
         session.cancelled = False
         session.version += 1
         session.save()
+        _announce(session)
     return session
 
 
@@ -144,7 +149,16 @@ def release_schedule(expo):
 
 
 def delete_session(session):
-    session.delete()
+    with transaction.atomic():
+        _announce(session)
+        session.delete()
+
+
+def _announce(session):
+    """Once the change commits, tell the apps built on ``events`` that the expo's plan
+    changed (``signals.plan_changed``): the schedule boards open on it redraw."""
+    expo_id = session.expo_id
+    transaction.on_commit(lambda: signals.plan_changed.send(sender=Session, expo_id=expo_id))
 
 
 def _locked_for_change(session, version):

@@ -26,3 +26,9 @@ organiser_links = Signal()
 #: returns a list of ``Link``: its app's pages a visitor may want next (the call for
 #: proposals while it is open, …), shown beside "Get tickets".
 visitor_links = Signal()
+
+
+#: Sent after a change of the plan commits (a session planned, moved, resized, sent back
+#: to the tray, cancelled or restored), with ``sender`` ``Session`` and ``expo_id``. The
+#: schedule board tells the expo's other open boards (``scheduling/receivers.py``).
+plan_changed = Signal()

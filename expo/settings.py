@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "exhibitors",
     "proposals",
     "realtime",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +319,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "expo.settings.LANGUAGES",
         "LanguageCodeEnum": [code for code, _name in LANGUAGES],
+        "SessionKindEnum": "events.models.Session.Kind",
     },
     # Swagger UI from this site (drf-spectacular-sidecar), not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

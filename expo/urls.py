@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("realtime.urls")),
     path("", include("exhibitors.urls")),
     path("", include("proposals.urls")),
+    path("", include("scheduling.urls")),
 ]
 
 # Uploaded files (exhibitors' logos) in development; production serves MEDIA_ROOT from the

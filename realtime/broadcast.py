@@ -41,8 +41,9 @@ def attendance_changed(sender, expo_id, **details):
 
 
 class Announcer:
-    """Carries attendance notices from the threads that commit check-ins to the channel
-    layer, on a thread of its own.
+    """Carries notices of one kind (``message_type``, to the ``group`` of an expo) from
+    the threads that commit the changes to the channel layer, on a thread of its own:
+    attendance here, the schedule board's moves in ``scheduling.broadcast``.
 
     With Redis, the thread keeps one event loop, so its connections are reused. The
     in-memory layer (one process, no Redis) lives in the event loop of this process's
@@ -50,7 +51,10 @@ class Announcer:
     handed to it there; with no feed running, nobody in this process listens, and there
     is nobody elsewhere to tell."""
 
-    def __init__(self):
+    def __init__(self, group, message_type, name):
+        self.group = group  # the group of an expo id
+        self.message_type = message_type
+        self.name = name
         self.listeners_loop = None
         self._pending = {}  # expo ids with news, oldest first (a dict keeps the order)
         self._condition = threading.Condition()
@@ -63,9 +67,7 @@ class Announcer:
         with self._condition:
             self._pending[expo_id] = None
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="attendance-notices", daemon=True
-                )
+                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
             self._condition.notify_all()
 
@@ -122,8 +124,9 @@ class Announcer:
                 self._send(expo_id)
             except Exception:
                 logger.warning(
-                    "The channel layer did not take a live attendance notice; pausing "
-                    "notices for %s s (scans go on, dashboards catch up)",
+                    "The channel layer did not take a notice (%s); pausing these notices "
+                    "for %s s (the writes go on, the pages catch up)",
+                    self.message_type,
                     PAUSE_SECONDS,
                     exc_info=True,
                 )
@@ -132,11 +135,11 @@ class Announcer:
 
     def _send(self, expo_id):
         layer = get_channel_layer()
-        message = {"type": "attendance.changed", "expo": expo_id}
+        message = {"type": self.message_type, "expo": expo_id}
 
         async def send():
             async with asyncio.timeout(SEND_TIMEOUT):
-                await layer.group_send(group_name(expo_id), message)
+                await layer.group_send(self.group(expo_id), message)
 
         if not isinstance(layer, InMemoryChannelLayer):
             self._loop.run_until_complete(send())
@@ -152,4 +155,4 @@ class Announcer:
             raise
 
 
-announcer = Announcer()
+announcer = Announcer(group_name, "attendance.changed", "attendance-notices")

@@ -40,14 +40,20 @@ class AttendanceConsumer(AsyncWebsocketConsumer):
     async def deliver(self, text):
         await self.send(text_data=text)
 
-    @database_sync_to_async
-    def organised_expo(self):
-        expo = Expo.objects.filter(slug=self.scope["url_route"]["kwargs"]["expo_slug"]).first()
-        if expo is None:
-            return None
-        user = self.scope.get("user")
-        key = parse_qs(self.scope.get("query_string", b"").decode()).get("token", [""])[0]
-        if key:
-            token = Token.objects.select_related("user").filter(key=key).first()
-            user = token.user if token and token.user.is_active else None
-        return expo if is_organiser(user, expo) else None
+    async def organised_expo(self):
+        return await database_sync_to_async(organised_expo)(self.scope)
+
+
+def organised_expo(scope):
+    """The expo a WebSocket's address names, if its user organises it: signed in (the
+    session cookie) or by ``?token=<key>``; else ``None``. The schedule board's socket
+    lets people in by the same rule."""
+    expo = Expo.objects.filter(slug=scope["url_route"]["kwargs"]["expo_slug"]).first()
+    if expo is None:
+        return None
+    user = scope.get("user")
+    key = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])[0]
+    if key:
+        token = Token.objects.select_related("user").filter(key=key).first()
+        user = token.user if token and token.user.is_active else None
+    return expo if is_organiser(user, expo) else None

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from events.models import Conference, Expo, Hall, Room, Speaker, Track, Venue
+from events import services as scheduling
+from events.models import Conference, Expo, Hall, Room, Session, Speaker, Track, Venue
 from exhibitors import services as exhibitors
 from exhibitors.models import Booth, Exhibitor
 from expo.accounts import set_password_url
@@ -138,14 +139,21 @@ ORGANISER_PAGES = [
     ),
     Page("review", lambda site: site.review, signed_in="organiser"),
     Page("review before scoring", lambda site: site.review, signed_in="reviewer"),
+    Page(
+        "schedule board",
+        lambda site: f"/manage/future/schedule/?day={site.day.isoformat()}",
+        signed_in="organiser",
+        shows="Tray: 1 session to place",
+    ),
 ]
 
 ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES + ORGANISER_PAGES
 
 
 def build_site(expo, season):
-    """A running expo with a day of sessions, a conference, a speaker, an exhibitor on
-    a floor plan with staff and a lead, and an order of a visitor with long names."""
+    """A running expo with a day of sessions (and one still to place), a conference, a
+    speaker, an exhibitor on a floor plan with staff and a lead, an organiser, and an
+    order of a visitor with long names."""
     hall = Hall.objects.create(expo=expo, slug="a", name=LONG_ORGANISATION, capacity=500)
     room = Room.objects.create(expo=expo, hall=hall, slug="r", name="Aula", capacity=100)
     track = Track.objects.create(expo=expo, slug="g", name="Grön stad", colour="#1b5e20")
@@ -187,6 +195,10 @@ def build_site(expo, season):
     )
     proposal = _call_with_a_proposal(expo, exhibitor, staff, track)
     organiser, reviewer = _reviews(proposal)
+    # One session still to place, in the schedule board's tray.
+    scheduling.save_session(
+        Session(expo=expo, title=f"Talk: {LONG_ORGANISATION}", minutes=45, track=track)
+    )
     return SimpleNamespace(
         expo=expo,
         day=day,

@@ -27,7 +27,7 @@ def describe(violations):
 @pytest.mark.parametrize("target", ALL_PAGES, ids=str)
 def test_the_page_has_no_accessibility_violations(live_server, page, client, site, target, screen):
     page.set_viewport_size(SCREENS[screen])
-    if target.signed_in:
+    if target.user(site):
         sign_in(page, client, target.user(site), live_server.url)
     answer = target.open(page, live_server.url, site)
     assert answer.status == target.status, f"{target} answers {answer.status}"

@@ -5,49 +5,21 @@ connection is announced and healed.
 Scans go through the server's check-in API, as a gate's scanner sends them, and the feed's
 periodic resync is switched off: what reaches the page is pushed by the scan's notice."""
 
-import asyncio
-import contextlib
 import json
-import threading
-import time
 import urllib.request
 
 import pytest
-import uvicorn
 from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from realtime import feeds
 from tests.conftest import free_port
+from tests.e2e.asgi import asgi_server
 from ticketing import services
 from ticketing.models import ScanPoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@contextlib.contextmanager
-def asgi_server(port):
-    """The project's ASGI application under Uvicorn, in a thread of this process, so
-    that it shares the test database (also SQLite's in-memory one) and the in-memory
-    channel layer."""
-    from expo.asgi import application
-
-    server = uvicorn.Server(
-        uvicorn.Config(
-            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def test_the_page_fits_the_screen(live_server, page, client, site, target, scree
             and failed.append(response.url)
         ),
     )
-    if target.signed_in:
+    if target.user(site):
         sign_in(page, client, target.user(site), live_server.url)
 
     answer = target.open(page, live_server.url, site)

@@ -68,7 +68,7 @@ def test_dashboards_catch_up_once_the_layer_is_back(monkeypatch):
     layer = FlakyLayer(failures=1)
     monkeypatch.setattr(broadcast, "get_channel_layer", lambda: layer)
     monkeypatch.setattr(broadcast, "PAUSE_SECONDS", 0.3)
-    announcer = broadcast.Announcer()
+    announcer = broadcast.Announcer(broadcast.group_name, "attendance.changed", "test-notices")
 
     announcer.announce(1)
     assert announcer.wait_until_sent(timeout=10)
@@ -87,7 +87,7 @@ def test_dashboards_catch_up_once_the_layer_is_back(monkeypatch):
 def test_one_notice_per_interval_however_many_scans(monkeypatch):
     layer = FlakyLayer(failures=0)
     monkeypatch.setattr(broadcast, "get_channel_layer", lambda: layer)
-    announcer = broadcast.Announcer()
+    announcer = broadcast.Announcer(broadcast.group_name, "attendance.changed", "test-notices")
     for _ in range(50):
         announcer.announce(4)
     assert announcer.wait_until_sent(timeout=10)
