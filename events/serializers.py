@@ -8,7 +8,17 @@ from rest_framework import serializers
 from expo.validation import DayField, MomentField
 
 from . import services
-from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track
+from .models import (
+    Conference,
+    Expo,
+    Hall,
+    OpeningDay,
+    Room,
+    ScheduleRelease,
+    Session,
+    Speaker,
+    Track,
+)
 
 
 class ExpoSlugField(serializers.SlugRelatedField):
@@ -265,3 +275,12 @@ class SessionFilterSerializer(serializers.Serializer):
     room = ExpoSlugField(queryset=Room.objects, required=False)
     track = ExpoSlugField(queryset=Track.objects, required=False)
     conference = ExpoSlugField(queryset=Conference.objects, required=False)
+
+
+class ScheduleReleaseSerializer(serializers.ModelSerializer):
+    """A release of the schedule with what it changed, as it was recorded then."""
+
+    class Meta:
+        model = ScheduleRelease
+        fields = ["number", "note", "note_translations", "released_at", "changes"]
+        read_only_fields = ["number", "released_at", "changes"]

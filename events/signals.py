@@ -26,3 +26,10 @@ organiser_links = Signal()
 #: returns a list of ``Link``: its app's pages a visitor may want next (the call for
 #: proposals while it is open, …), shown beside "Get tickets".
 visitor_links = Signal()
+
+
+#: Sent by ``events.services.release_schedule`` inside its transaction, with ``sender``
+#: ``ScheduleRelease``, ``release`` the new release and ``changes`` a list of
+#: ``events.selectors.ReleaseChange`` (the sessions, already in their released slots). A
+#: receiver's writes commit with the release or not at all.
+schedule_released = Signal()

@@ -47,14 +47,14 @@ def test_every_demo_session_keeps_the_programme_rules(demo_expo):
 
 
 def test_the_demo_has_a_session_after_midnight(demo_expo):
-    late = [s for s in demo_expo.sessions.all() if s.start.astimezone(demo_expo.tz).hour < 9]
+    late = [s for s in selectors.programme(demo_expo) if s.start.astimezone(demo_expo.tz).hour < 9]
     assert late
     assert all(demo_expo.local_day(s.start) in demo_expo.days for s in late)
 
 
 def test_conference_sessions_fall_on_conference_days(demo_expo):
     for conference in demo_expo.conferences.all():
-        days = {demo_expo.local_day(s.start) for s in conference.sessions.all()}
+        days = {demo_expo.local_day(s.start) for s in conference.sessions.exclude(start=None)}
         assert days
         assert all(conference.start_date <= day <= conference.end_date for day in days)
 
