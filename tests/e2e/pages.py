@@ -2,11 +2,11 @@
 test_accessibility.py), built on one small site with long names, so that a page that
 would overflow a phone does.
 
-A page more is one line in ``VISITOR_PAGES`` or ``PORTAL_PAGES``: a name and a function
-from the site (``build_site``'s namespace) to the page's address; a page that answers
-other than 200 says its status, and one that shows more to a browser that has been
-elsewhere first names that address in ``opened_first`` and a text of what it shows then
-in ``shows``. ``Page.open`` opens it."""
+A page more is one line in ``VISITOR_PAGES``, ``PORTAL_PAGES`` or ``ORGANISER_PAGES``: a
+name and a function from the site (``build_site``'s namespace) to the page's address; a
+page that answers other than 200 says its status, and one that shows more to a browser
+that has been elsewhere first names that address in ``opened_first`` and a text of what
+it shows then in ``shows``. ``Page.open`` opens it."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -17,13 +17,14 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from events.models import Conference, Expo, Hall, Room, Speaker, Track, Venue
+from events import services as planning
+from events.models import Conference, Expo, Hall, Room, Session, Speaker, Track, Venue
 from exhibitors import services as exhibitors
 from exhibitors.models import Booth, Exhibitor
 from expo.accounts import set_password_url
 from proposals import services as proposing
 from proposals.models import Call
-from tests.conftest import add_session, attendee
+from tests.conftest import add_session, attendee, local
 from ticketing import services
 from ticketing.models import ScanPoint
 
@@ -40,13 +41,18 @@ SCREENS = {"phone": PHONE, "desktop": DESKTOP}
 class Page:
     name: str
     path: Callable[[SimpleNamespace], str]
-    signed_in: bool = False  # as a member of the exhibitor's staff
+    signed_in: bool = False  # as a member of the exhibitor's staff, or as ``organiser``
+    organiser: bool = False  # signed in as an organiser of the expo
     status: int = 200
     opened_first: Callable[[SimpleNamespace], str] | None = None
     shows: str | None = None  # a text of the state the page is meant to be seen in
 
     def __str__(self):
         return self.name
+
+    def user(self, site):
+        """Who the page is opened as when it is ``signed_in``."""
+        return site.organiser if self.organiser else site.staff
 
     def open(self, page, base_url, site):
         """Opens this page on the browser ``page`` and answers the page's response."""
@@ -92,6 +98,7 @@ VISITOR_PAGES = [
     Page("password saved", lambda site: "/accounts/reset/done/"),
     Page("gate scanner", lambda site: "/scan/future/north/"),
     Page("call for proposals", lambda site: "/expos/future/call/"),
+    Page("programme changes", lambda site: "/expos/future/programme/changes/"),
 ]
 
 PORTAL_PAGES = [
@@ -118,7 +125,17 @@ PORTAL_PAGES = [
     Page("withdraw proposal", lambda site: f"{site.proposal}withdraw/", signed_in=True),
 ]
 
-ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES
+ORGANISER_PAGES = [
+    Page(
+        "schedule releases",
+        lambda site: "/manage/future/releases/",
+        signed_in=True,
+        organiser=True,
+        shows="Release version 3",
+    ),
+]
+
+ALL_PAGES = VISITOR_PAGES + PORTAL_PAGES + ORGANISER_PAGES
 
 
 def build_site(expo, season):
@@ -164,6 +181,7 @@ def build_site(expo, season):
         exhibitor, ticket.code, user=staff, note=f"Wants a booth at {LONG_ORGANISATION}", rating=5
     )
     proposal = _call_with_a_proposal(expo, exhibitor, staff, track)
+    organiser = _organiser_with_a_plan(expo, room, day)
     return SimpleNamespace(
         expo=expo,
         day=day,
@@ -173,11 +191,29 @@ def build_site(expo, season):
         order=order,
         ticket=ticket,
         staff=staff,
+        organiser=organiser,
         lead=lead,
         my_tickets=f"/expos/future/my-tickets/{order.secret}/",
         choose_password=urlsplit(set_password_url(invited.user)).path,
         proposal=f"/portal/{exhibitor.pk}/proposals/{proposal.pk}/",
     )
+
+
+def _organiser_with_a_plan(expo, room, day):
+    """An organiser of the expo, whose plan has a session with a long title that the
+    next release would add."""
+    organiser = get_user_model().objects.create_user("olof", first_name="Olof", last_name=LONG_NAME)
+    expo.organisers.add(organiser)
+    planning.save_session(
+        Session(
+            expo=expo,
+            title=f"Tour: {LONG_ORGANISATION}",
+            planned_room=room,
+            planned_start=local(day, 14),
+            planned_end=local(day, 15),
+        )
+    )
+    return organiser
 
 
 def _call_with_a_proposal(expo, exhibitor, staff, track):

@@ -28,7 +28,7 @@ def describe(violations):
 def test_the_page_has_no_accessibility_violations(live_server, page, client, site, target, screen):
     page.set_viewport_size(SCREENS[screen])
     if target.signed_in:
-        sign_in(page, client, site.staff, live_server.url)
+        sign_in(page, client, target.user(site), live_server.url)
     answer = target.open(page, live_server.url, site)
     assert answer.status == target.status, f"{target} answers {answer.status}"
     violations = Axe().run(page, options=WCAG_21_AA).response["violations"]

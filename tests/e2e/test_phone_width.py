@@ -40,7 +40,7 @@ def test_the_page_fits_the_screen(live_server, page, client, site, target, scree
         ),
     )
     if target.signed_in:
-        sign_in(page, client, site.staff, live_server.url)
+        sign_in(page, client, target.user(site), live_server.url)
 
     answer = target.open(page, live_server.url, site)
 
