@@ -128,17 +128,16 @@ class ReleaseChange(NamedTuple):
     after: tuple | None
 
 
-def next_release(expo, sessions=None):
+def next_release(expo):
     """What releasing the plan of ``expo`` now would change, as a list of
     ``ReleaseChange``: the sessions that would become public (new), change their room or
     times (moved) or leave the public programme (cancelled), in the order of their slot.
-    Two queries: the organisers' page shows it and ``release_schedule`` applies it, from
-    ``sessions`` (the expo's sessions, locked) so that both read the same.
+    One query: the organisers' page shows it and ``release_schedule`` applies it, so that
+    both read the same.
     """
-    if sessions is None:
-        sessions = Session.objects.filter(expo=expo)
     sessions = (
-        sessions.filter(Q(start__isnull=False) | Q(planned_start__isnull=False, cancelled=False))
+        Session.objects.filter(expo=expo)
+        .filter(Q(start__isnull=False) | Q(planned_start__isnull=False, cancelled=False))
         .select_related("room__hall", "planned_room__hall")
         .order_by("pk")
     )

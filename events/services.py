@@ -140,9 +140,10 @@ def release_schedule(expo, *, note="", note_translations=None, by=None):
             release.full_clean(exclude=["expo", "released_by"], validate_constraints=False)
         except ValidationError as error:
             raise InvalidInput(error.message_dict) from error
-        changes = selectors.next_release(
-            expo, Session.objects.select_for_update(of=("self",)).filter(expo=expo)
-        )
+        # Lock the sessions first, then read them: a locking read that joins other tables
+        # (the rooms) would see a row changed meanwhile without its new room.
+        list(Session.objects.select_for_update().filter(expo=expo).order_by("pk").values("pk"))
+        changes = selectors.next_release(expo)
         if not changes:
             raise Conflict(
                 _("The plan is the same as the released schedule: there is nothing to release."),

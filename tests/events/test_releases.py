@@ -321,7 +321,7 @@ def test_two_organisers_releasing_at_once_get_one_number_each(expo, room, other_
     numbers = sorted(n for n in outcomes if isinstance(n, int))
     refused = [o for o in outcomes if not isinstance(o, int)]
     assert numbers == list(range(2, 2 + len(numbers)))
-    assert all(isinstance(o, Conflict) and o.code == "nothing_to_release" for o in refused)
+    assert all(isinstance(o, Conflict) and o.code == "nothing_to_release" for o in refused), refused
     assert sorted(expo.releases.values_list("number", flat=True)) == [1, *numbers]
     assert not selectors.next_release(expo)
     released = {r["session"] for n in expo.releases.filter(number__gt=1) for r in n.changes}

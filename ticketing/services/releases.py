@@ -25,12 +25,14 @@ def follow_release(release, changes):
     cancelled = {
         change.session.pk for change in changes if change.change == ScheduleRelease.Change.CANCELLED
     }
+    live = SessionBooking.objects.filter(session_id__in=session_ids).exclude(
+        status=SessionBooking.Status.CANCELLED
+    )
+    # Locked first, then read with their tickets (a locking read that joins them could
+    # see a booking changed meanwhile beside its ticket as it was).
+    locked = list(live.select_for_update().order_by("pk").values_list("pk", flat=True))
     bookings = list(
-        SessionBooking.objects.select_for_update(of=("self",))
-        .filter(session_id__in=session_ids)
-        .exclude(status=SessionBooking.Status.CANCELLED)
-        .select_related("ticket")
-        .order_by("pk")
+        SessionBooking.objects.filter(pk__in=locked).select_related("ticket").order_by("pk")
     )
     withdrawn = [booking for booking in bookings if booking.session_id in cancelled]
     now = timezone.now()
