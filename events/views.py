@@ -105,6 +105,7 @@ def programme(request, expo_slug):
     if filters.get("free_seats"):
         sessions = [s for s in sessions if s.seats_left is None or s.seats_left > 0]
     view = filters.get("view") or "list"
+    release = selectors.releases(expo).first()
     context = {
         "expo": expo,
         "form": form,
@@ -115,7 +116,10 @@ def programme(request, expo_slug):
         "sessions": sessions,
         "grid": _grid(sessions) if view == "grid" else None,
         "programme_back": _programme_return_url(expo, request.get_full_path()),
-        "release": selectors.releases(expo).first(),
+        "release": release,
+        # Before the first release there is nothing to filter (sessions written straight
+        # to their released slots, as an import may, count as released).
+        "being_prepared": release is None and not selectors.programme(expo).exists(),
     }
     return render(request, "events/programme.html", context)
 
