@@ -537,9 +537,9 @@ class Shot(NamedTuple):
 
 def screenshots(expo):
     """The programme of the busiest day (its filters folded on a phone), as a list and as
-    the room grid, and a session page. Each later app's ``demo.screenshots(expo)`` adds
-    its pages, making what they show inside the command's transaction, which is rolled
-    back."""
+    the room grid, a session page and the changelog. Each later app's
+    ``demo.screenshots(expo)`` adds its pages, making what they show inside the command's
+    transaction, which is rolled back."""
     sessions_by_day = selectors.sessions_by_day(expo)
     if not sessions_by_day:
         return []
@@ -550,4 +550,5 @@ def screenshots(expo):
         Shot("programme", programme),
         Shot("programme-grid", f"{programme}&view=grid"),
         Shot("session", f"/expos/{expo.slug}/sessions/{session.pk}/"),
+        Shot("programme-changes", f"/expos/{expo.slug}/programme/changes/"),
     ]
