@@ -23,7 +23,7 @@ def releases(request, expo_slug):
         return redirect_to_login(request.get_full_path())
     if not is_organiser(request.user, expo):
         raise PermissionDenied
-    form = ReleaseForm(request.POST or None, expo=expo)
+    form = ReleaseForm(request.POST if request.method == "POST" else None, expo=expo)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -219,6 +219,9 @@ class TestTheOrganisersPage:
         answer = client.post(PAGE, {"note": "Nya tider", "note_fi": "Uudet ajat"}, follow=True)
         assert "Version 2 is released." in answer.content.decode()
         release = expo.releases.first()
+        planned(expo, first_release["stays"].planned_room, 18, "Sent utan anteckning")
+        assert client.post(PAGE).status_code == 302  # a note is not needed
+        assert expo.releases.count() == 3
         assert (release.number, release.note, release.note_translations) == (
             2,
             "Nya tider",
