@@ -44,6 +44,7 @@ def _programme_links(obj):
         slug = obj.slug
         yield Link(_("Home page"), reverse("events:expo", args=[slug]), short=_("Home page"))
         yield Link(_("Programme"), reverse("events:programme", args=[slug]))
+        yield Link(_("Releases of the schedule"), reverse("events:releases", args=[slug]))
         ics = reverse("events:schedule-ics", args=[slug])
         yield Link(_("Programme for calendars (schedule.ics)"), ics)
         json = reverse("events:schedule-json", args=[slug])

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from expo.api import conflict_response
@@ -24,6 +24,7 @@ from .serializers import (
     PlannedSessionSerializer,
     PlanSerializer,
     RoomSerializer,
+    ScheduleReleaseSerializer,
     SessionFilterSerializer,
     SessionSerializer,
     SpeakerSerializer,
@@ -310,3 +311,29 @@ class SessionCancelView(SessionMoveView):
     def post(self, request, pk):
         version = self.version()
         return self.answer(lambda: services.cancel_session(self.session, version=version))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The releases of the expo's schedule, newest first"),
+    create=extend_schema(summary="Release the plan as the next version (organisers)"),
+)
+class ReleaseViewSet(
+    ExpoInURLMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """``/api/v1/expos/{expo_slug}/releases/``: the public changelog; organisers release."""
+
+    serializer_class = ScheduleReleaseSerializer
+
+    def get_queryset(self):
+        return selectors.releases(self.expo)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        release = services.release_schedule(
+            self.expo,
+            note=serializer.validated_data.get("note", ""),
+            note_translations=serializer.validated_data.get("note_translations"),
+            by=request.user,
+        )
+        return Response(self.get_serializer(release).data, status=status.HTTP_201_CREATED)

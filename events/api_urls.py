@@ -26,6 +26,11 @@ urlpatterns = [
         api.ExpoSessionViewSet.as_view(collection),
         name="expo-session-list",
     ),
+    path(
+        "expos/<slug:expo_slug>/releases/",
+        api.ReleaseViewSet.as_view(collection),
+        name="expo-release-list",
+    ),
     path("sessions/<int:pk>/", api.SessionViewSet.as_view(member), name="session-detail"),
     # The schedule board's moves (scheduling/), each through one service.
     path("sessions/<int:pk>/plan/", api.SessionPlanView.as_view(), name="session-plan"),

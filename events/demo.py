@@ -3,7 +3,9 @@ conferences and a few hundred sessions, for trying Expo out.
 
 The programme is laid on a grid of time slots per room, and speakers are dealt so that
 nobody is in two slots at once, so the programme rules hold by construction; the tests
-check every session against ``events.services`` all the same.
+check every session against ``events.services`` all the same. The programme is released
+as version 1, then revised (a few sessions moved, a talk cancelled) and released as
+version 2, so the changelog has something to show.
 """
 
 import datetime as dt
@@ -11,7 +13,9 @@ import itertools
 import random
 from typing import NamedTuple
 
-from . import selectors
+from expo.errors import Conflict, InvalidInput
+
+from . import selectors, services
 from .models import (
     Conference,
     Expo,
@@ -250,6 +254,18 @@ ORGANISATIONS = [
 ]
 # Slots each room runs, as (minutes after the day's midnight, length in minutes). The
 # last one, at 00:15 the next morning, fits only a night the expo stays open.
+FIRST_RELEASE = {
+    "en": "The first programme.",
+    "sv": "Det första programmet.",
+    "fi": "Ensimmäinen ohjelma.",
+    "da": "Det første program.",
+}
+SECOND_RELEASE = {
+    "en": "A few sessions on the third day have new rooms or times; one talk is cancelled.",
+    "sv": "Några pass på tredje dagen har nya salar eller tider; ett föredrag är inställt.",
+    "fi": "Muutamalla kolmannen päivän ohjelmalla on uusi sali tai aika; yksi puhe on peruttu.",
+    "da": "Nogle programpunkter på tredjedagen har nye sale eller tider; et foredrag er aflyst.",
+}
 SLOTS = [(600, 60), (690, 60), (810, 90), (930, 60), (1020, 60), (1170, 90), (1455, 30)]
 
 
@@ -355,7 +371,40 @@ def build(start, *, progress=None):
         Session.speakers.through(session_id=sessions[index].pk, speaker_id=speaker.pk)
         for index, speaker in speaker_links
     )
+    note, note_translations = written(FIRST_RELEASE)
+    services.release_schedule(expo, note=note, note_translations=note_translations)
+    _revise(expo, rooms)
+    note, note_translations = written(SECOND_RELEASE)
+    services.release_schedule(expo, note=note, note_translations=note_translations)
     return expo
+
+
+def _revise(expo, rooms):
+    """What happens to a programme after its first release: on the third open day a few
+    sessions move to another room, one an hour later, and one talk is cancelled."""
+    day = list(selectors.opening_windows(expo))[2]
+    start, end = selectors.day_bounds(expo, day)
+    sessions = list(
+        Session.objects.filter(
+            expo=expo, conference=None, planned_start__gte=start, planned_start__lt=end
+        ).order_by("planned_start", "planned_room__slug")
+    )
+    moved = 0
+    for session in sessions[:-1]:
+        later = session.planned_start + dt.timedelta(hours=1) if moved == 2 else None
+        for room in sorted(rooms, key=lambda room: -room.capacity):
+            if room.pk == session.planned_room_id and later is None:
+                continue
+            try:
+                services.plan_session(session, room=room, start=later or session.planned_start)
+            except (Conflict, InvalidInput):
+                continue
+            moved += 1
+            break
+        if moved == 3:
+            break
+    talk = next(s for s in reversed(sessions) if s.kind == Session.Kind.TALK and not s.capacity)
+    services.cancel_session(talk)
 
 
 def _opening_days(expo):
@@ -452,9 +501,6 @@ def _programme(expo, windows, rooms, tracks, conferences, speakers, chance, prog
                         abstract=abstract,
                         abstract_translations=abstract_translations,
                         kind=kind,
-                        room=room,
-                        start=start,
-                        end=end,
                         planned_room=room,
                         planned_start=start,
                         planned_end=end,
@@ -491,9 +537,9 @@ class Shot(NamedTuple):
 
 def screenshots(expo):
     """The programme of the busiest day (its filters folded on a phone), as a list and as
-    the room grid, and a session page. Each later app's ``demo.screenshots(expo)`` adds
-    its pages, making what they show inside the command's transaction, which is rolled
-    back."""
+    the room grid, a session page and the changelog. Each later app's
+    ``demo.screenshots(expo)`` adds its pages, making what they show inside the command's
+    transaction, which is rolled back."""
     sessions_by_day = selectors.sessions_by_day(expo)
     if not sessions_by_day:
         return []
@@ -504,4 +550,5 @@ def screenshots(expo):
         Shot("programme", programme),
         Shot("programme-grid", f"{programme}&view=grid"),
         Shot("session", f"/expos/{expo.slug}/sessions/{session.pk}/"),
+        Shot("programme-changes", f"/expos/{expo.slug}/programme/changes/"),
     ]

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from expo import dates
 
-from .models import Session
-from .translations import translated
+from .models import ScheduleRelease, Session
+from .translations import translated, translations_form
 
 
 class ProgrammeFilterForm(forms.Form):
@@ -55,3 +55,22 @@ class ProgrammeFilterForm(forms.Form):
         if day is not None and day not in self.days:
             raise forms.ValidationError(_("The expo is not open on that day."))
         return day
+
+
+class ReleaseForm(translations_form(ScheduleRelease)):
+    """The note of the next release, in the expo's main language and in its others."""
+
+    class Meta:
+        model = ScheduleRelease
+        fields = ["note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, expo, **kwargs):
+        super().__init__(*args, **kwargs)
+        main, *others = expo.languages or [settings.LANGUAGE_CODE]
+        names = dict(settings.LANGUAGES)
+        self.fields["note"].label = _("Note (%(language)s)") % {"language": _(names[main])}
+        self.fields["note"].help_text = _("What this release is about, shown on the changelog.")
+        for code in names:
+            if code not in others:
+                del self.fields[f"note_{code}"]

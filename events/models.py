@@ -568,3 +568,49 @@ class Session(models.Model):
     @property
     def is_planned(self):
         return self.planned_start is not None
+
+
+class ScheduleRelease(models.Model):
+    """A numbered version of an expo's public schedule: what one release copied from the
+    plan to the released slots (``events.services.release_schedule``).
+
+    ``changes`` keeps what changed as it was at the release, a list of
+    ``{"session", "title", "title_translations", "change", "before", "after"}`` with
+    ``change`` one of ``new``, ``moved``, ``cancelled`` and each slot ``None`` or
+    ``{"room", "room_translations", "hall", "hall_translations", "start", "end"}``
+    (moments in ISO 8601). A release is a record that never changes; sessions do, and
+    may be deleted, so the changelog is written out here rather than pointing at them.
+    """
+
+    class Change(models.TextChoices):
+        NEW = "new", _("new")
+        MOVED = "moved", _("moved")
+        CANCELLED = "cancelled", _("cancelled")
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField(_("version"))
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=[validate_no_nul])
+    note_translations = translations_field(_("note in other languages"))
+    released_at = models.DateTimeField(_("released"), auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changes = models.JSONField(_("changes"), default=list, blank=True, editable=False)
+
+    objects = ScopedManager(expo="expo")
+
+    class Meta:
+        ordering = ["expo", "-number"]
+        verbose_name = _("schedule release")
+        verbose_name_plural = _("schedule releases")
+        constraints = [
+            models.UniqueConstraint(fields=["expo", "number"], name="one_release_per_number"),
+        ]
+
+    def __str__(self):
+        return _("Version %(number)d") % {"number": self.number}

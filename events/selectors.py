@@ -2,16 +2,18 @@
 
 import datetime as dt
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from expo import dates
 
-from .models import Expo, Session, Venue
+from .models import Expo, ScheduleRelease, Session, Venue
+from .translations import room_and_hall, translated
 
 
 def opening_windows(expo):
@@ -207,3 +209,108 @@ def plan_warnings(expo, sessions):
         if found:
             warnings[session.pk] = found
     return warnings
+
+
+class ReleaseChange(NamedTuple):
+    """How releasing the plan changes one session: ``change`` is a
+    ``ScheduleRelease.Change``; ``before`` and ``after`` are its released slot before and
+    after, each a ``(room, start, end)`` tuple or ``None``."""
+
+    session: Session
+    change: str
+    before: tuple | None
+    after: tuple | None
+
+
+def next_release(expo):
+    """What releasing the plan of ``expo`` now would change, as a list of
+    ``ReleaseChange``: the sessions that would become public (new), change their room or
+    times (moved) or leave the public programme (cancelled), in the order of their slot.
+    One query: the organisers' page shows it and ``release_schedule`` applies it, so that
+    both read the same.
+    """
+    sessions = (
+        Session.objects.filter(expo=expo)
+        .filter(Q(start__isnull=False) | Q(planned_start__isnull=False, cancelled=False))
+        .select_related("room__hall", "planned_room__hall")
+        .order_by("pk")
+    )
+    changes = []
+    for session in sessions:
+        before = after = None
+        if session.start is not None:
+            before = (session.room, session.start, session.end)
+        if session.planned_start is not None and not session.cancelled:
+            after = (session.planned_room, session.planned_start, session.planned_end)
+        if before == after:
+            continue
+        if before is None:
+            change = ScheduleRelease.Change.NEW
+        elif after is None:
+            change = ScheduleRelease.Change.CANCELLED
+        else:
+            change = ScheduleRelease.Change.MOVED
+        changes.append(ReleaseChange(session, change, before, after))
+    changes.sort(key=lambda c: ((c.after or c.before)[1], c.session.title, c.session.pk))
+    return changes
+
+
+def releases(expo):
+    """The expo's releases, newest first."""
+    return ScheduleRelease.objects.filter(expo=expo).select_related("expo").order_by("-number")
+
+
+def latest_release_number(expo):
+    """The number of the expo's latest release; 0 before the first."""
+    return ScheduleRelease.objects.filter(expo=expo).aggregate(latest=Max("number"))["latest"] or 0
+
+
+class ShownSlot(NamedTuple):
+    place: str
+    start: dt.datetime
+    end: dt.datetime
+
+
+class ShownChange(NamedTuple):
+    """One line of a release's changelog, in a visitor's language."""
+
+    session_id: int
+    change: str
+    title: str
+    before: ShownSlot | None
+    after: ShownSlot | None
+
+    @property
+    def change_label(self):
+        return ScheduleRelease.Change(self.change).label
+
+
+def shown_changes(release, language=None, *, session_ids=None):
+    """The changes ``release`` recorded, in ``language`` (the active one by default), as
+    a list of ``ShownChange``; only those of ``session_ids`` when given."""
+    return [
+        ShownChange(
+            record["session"],
+            record["change"],
+            translated(SimpleNamespace(**record), "title", language),
+            _shown_slot(record["before"], release.expo, language),
+            _shown_slot(record["after"], release.expo, language),
+        )
+        for record in release.changes
+        if session_ids is None or record["session"] in session_ids
+    ]
+
+
+def _shown_slot(slot, expo, language):
+    if slot is None:
+        return None
+    room = SimpleNamespace(
+        name=slot["room"],
+        name_translations=slot["room_translations"],
+        hall=SimpleNamespace(name=slot["hall"], name_translations=slot["hall_translations"]),
+    )
+    return ShownSlot(
+        room_and_hall(room, language),
+        dt.datetime.fromisoformat(slot["start"]).astimezone(expo.tz),
+        dt.datetime.fromisoformat(slot["end"]).astimezone(expo.tz),
+    )

@@ -9,7 +9,17 @@ from rest_framework import serializers
 from expo.validation import DayField, MomentField
 
 from . import selectors, services
-from .models import Conference, Expo, Hall, OpeningDay, Room, Session, Speaker, Track
+from .models import (
+    Conference,
+    Expo,
+    Hall,
+    OpeningDay,
+    Room,
+    ScheduleRelease,
+    Session,
+    Speaker,
+    Track,
+)
 
 
 class ExpoSlugField(serializers.SlugRelatedField):
@@ -347,3 +357,12 @@ class BoardSessionSerializer(PlannedSessionSerializer):
     def get_warnings(self, session):
         warnings = selectors.plan_warnings(session.expo, [session]).get(session.pk, [])
         return [{"code": warning.code, "message": warning.message} for warning in warnings]
+
+
+class ScheduleReleaseSerializer(serializers.ModelSerializer):
+    """A release of the schedule with what it changed, as it was recorded then."""
+
+    class Meta:
+        model = ScheduleRelease
+        fields = ["number", "note", "note_translations", "released_at", "changes"]
+        read_only_fields = ["number", "released_at", "changes"]

@@ -20,7 +20,15 @@ from expo import dates
 from expo.errors import Conflict, InvalidInput
 
 from . import selectors, signals
-from .models import MOST_SESSION_MINUTES, SHORTEST_SESSION_MINUTES, Room, Session, Speaker
+from .models import (
+    MOST_SESSION_MINUTES,
+    SHORTEST_SESSION_MINUTES,
+    Expo,
+    Room,
+    ScheduleRelease,
+    Session,
+    Speaker,
+)
 
 ROOM_OVERLAP_CONSTRAINT = "session_planned_room_no_overlap"
 PLAN_FIELDS = ("planned_room", "planned_start", "planned_end", "minutes", "cancelled")
@@ -114,38 +122,84 @@ def restore_session(session, *, version=None):
     return session
 
 
-def release_schedule(expo):
-    """Copy the plan of every session of ``expo`` to its released slot, all at once.
+def release_schedule(expo, *, note="", note_translations=None, by=None):
+    """Release the plan of ``expo`` as its next numbered version: copy every session's
+    plan to its released slot, all at once, record the ``ScheduleRelease`` with what
+    changed, and send ``signals.schedule_released`` so that later apps act on it (tell
+    the visitors who booked a moved or cancelled session) in the same transaction.
 
-    Returns ``[(session, released_before, released_after)]`` for every session whose
-    released slot changed, each slot a ``(room, start, end)`` tuple or ``None``.
+    The expo's row is the lock that numbers releases one after another. A release that
+    would change nothing is refused (``nothing_to_release``): it would only tell
+    calendars and visitors of a new version that is the same, and a form sent twice
+    would make two. ``note`` says what the release is about, in the expo's main language;
+    ``note_translations`` in its others.
     """
+    release = ScheduleRelease(
+        expo=expo, note=note, note_translations=note_translations or {}, released_by=by
+    )
     with transaction.atomic():
-        sessions = list(
-            Session.objects.select_for_update(of=("self",))
-            .filter(expo=expo)
-            .select_related("room", "planned_room")
-            .order_by("pk")
-        )
-        changed = []
-        for session in sessions:
-            before = _released_slot(session)
-            after = None
-            if session.planned_start is not None and not session.cancelled:
-                after = (session.planned_room, session.planned_start, session.planned_end)
-            if before != after:
-                changed.append((session, before, after))
+        expo = Expo.objects.select_for_update().get(pk=expo.pk)
+        release.expo = expo
+        release.number = selectors.latest_release_number(expo) + 1
+        try:
+            release.full_clean(exclude=["expo", "released_by"], validate_constraints=False)
+        except ValidationError as error:
+            raise InvalidInput(error.message_dict) from error
+        # Lock the sessions first, then read them: a locking read that joins other tables
+        # (the rooms) would see a row changed meanwhile without its new room.
+        list(Session.objects.select_for_update().filter(expo=expo).order_by("pk").values("pk"))
+        changes = selectors.next_release(expo)
+        if not changes:
+            raise Conflict(
+                _("The plan is the same as the released schedule: there is nothing to release."),
+                code="nothing_to_release",
+            )
         # Vacate first, then fill: a session moving into a slot another one leaves would
         # otherwise meet it there for a moment, and the database refuses overlaps.
-        Session.objects.filter(pk__in=[session.pk for session, _b, _a in changed]).update(
+        Session.objects.filter(pk__in=[change.session.pk for change in changes]).update(
             room=None, start=None, end=None
         )
-        for session, _before, after in changed:
-            session.room, session.start, session.end = after or (None, None, None)
+        for change in changes:
+            change.session.room, change.session.start, change.session.end = change.after or (
+                None,
+                None,
+                None,
+            )
         Session.objects.bulk_update(
-            [session for session, _b, _a in changed], ["room", "start", "end"], batch_size=500
+            [change.session for change in changes], ["room", "start", "end"], batch_size=500
         )
-    return changed
+        release.changes = [_change_record(change) for change in changes]
+        release.save()
+        signals.schedule_released.send(sender=ScheduleRelease, release=release, changes=changes)
+    return release
+
+
+def _change_record(change):
+    """What a release keeps of one change, enough to show it once the session has moved
+    again or is gone."""
+    session = change.session
+    return {
+        "session": session.pk,
+        "title": session.title,
+        "title_translations": session.title_translations,
+        "change": str(change.change),
+        "before": _slot_record(change.before),
+        "after": _slot_record(change.after),
+    }
+
+
+def _slot_record(slot):
+    if slot is None:
+        return None
+    room, start, end = slot
+    return {
+        "room": room.name,
+        "room_translations": room.name_translations,
+        "hall": room.hall.name,
+        "hall_translations": room.hall.name_translations,
+        "start": start.astimezone(dt.UTC).isoformat(),
+        "end": end.astimezone(dt.UTC).isoformat(),
+    }
 
 
 def delete_session(session):
@@ -211,12 +265,6 @@ def _plan_of(session):
     return tuple(
         getattr(session, f"{name}_id" if name == "planned_room" else name) for name in PLAN_FIELDS
     )
-
-
-def _released_slot(session):
-    if session.start is None:
-        return None
-    return (session.room, session.start, session.end)
 
 
 def _minutes_between(start, end):

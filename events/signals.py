@@ -32,3 +32,10 @@ visitor_links = Signal()
 #: to the tray, cancelled or restored), with ``sender`` ``Session`` and ``expo_id``. The
 #: schedule board tells the expo's other open boards (``scheduling/receivers.py``).
 plan_changed = Signal()
+
+
+#: Sent by ``events.services.release_schedule`` inside its transaction, with ``sender``
+#: ``ScheduleRelease``, ``release`` the new release and ``changes`` a list of
+#: ``events.selectors.ReleaseChange`` (the sessions, already in their released slots). A
+#: receiver's writes commit with the release or not at all.
+schedule_released = Signal()

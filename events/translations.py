@@ -22,6 +22,7 @@ FIELDS = {
     "conference": ("name", "description"),
     "speaker": ("biography",),
     "session": ("title", "abstract"),
+    "schedulerelease": ("note",),
 }
 
 

@@ -105,6 +105,7 @@ def programme(request, expo_slug):
     if filters.get("free_seats"):
         sessions = [s for s in sessions if s.seats_left is None or s.seats_left > 0]
     view = filters.get("view") or "list"
+    release = selectors.releases(expo).first()
     context = {
         "expo": expo,
         "form": form,
@@ -115,6 +116,10 @@ def programme(request, expo_slug):
         "sessions": sessions,
         "grid": _grid(sessions) if view == "grid" else None,
         "programme_back": _programme_return_url(expo, request.get_full_path()),
+        "release": release,
+        # Before the first release there is nothing to filter (sessions written straight
+        # to their released slots, as an import may, count as released).
+        "being_prepared": release is None and not selectors.programme(expo).exists(),
     }
     return render(request, "events/programme.html", context)
 
@@ -227,14 +232,12 @@ def schedule_ics(request, expo_slug):
 
 def schedule_json(request, expo_slug):
     expo = expo_or_404(request)
-    sessions = selectors.programme(expo)
-    latest = max((s.pk for s in sessions), default=0)
     document = exports.frab_schedule(
         expo,
-        sessions,
+        selectors.programme(expo),
         base_url=request.build_absolute_uri("/"),
         url_of=_session_url(request),
-        version=f"{sessions.count()}-{latest}",
+        version=str(selectors.latest_release_number(expo)),
     )
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),

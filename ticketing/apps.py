@@ -19,8 +19,11 @@ class TicketingConfig(AppConfig):
         extensions.hall_crowding = selectors.hall_crowding
         extensions.session_booking = views.session_booking_panel
 
-        from events.signals import organiser_links
+        from events.signals import organiser_links, schedule_released
 
         from . import receivers
 
         organiser_links.connect(receivers.organiser_links, dispatch_uid="ticketing-organiser-links")
+        schedule_released.connect(
+            receivers.schedule_released, dispatch_uid="ticketing-schedule-released"
+        )

@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from events import selectors as programme
+from events.models import ScheduleRelease
 from events.translations import translated
 from outbox import services as outbox
 
@@ -140,4 +142,52 @@ def order_links(order_ids):
             render_to_string("ticketing/email/order_links.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [latest.email],
+        )
+
+
+def queue_schedule_changed(release, booking_ids):
+    """Queue the news of ``release`` to one visitor: ``booking_ids`` are their bookings
+    and waiting-list places of the sessions it moved or cancelled. Call it in the
+    release's transaction."""
+    return outbox.enqueue(
+        schedule_changed, expo=release.expo, release_id=release.pk, booking_ids=list(booking_ids)
+    )
+
+
+@outbox.composer(gettext_lazy("schedule change"))
+def schedule_changed(release_id, booking_ids):
+    """Which of a visitor's sessions a release moved (where and when they are now) or
+    cancelled (with their bookings), in the language of the visitor's latest order. Read
+    from what the release recorded, so a session moved again since is told as it was."""
+    release = ScheduleRelease.objects.select_related("expo").get(pk=release_id)
+    bookings = [
+        booking
+        for booking in SessionBooking.objects.select_related("ticket__order")
+        .filter(pk__in=booking_ids)
+        .order_by("-ticket__order__created_at", "-pk")
+        if not booking.ticket.is_erased
+    ]
+    if not bookings:
+        return EmailMessage(to=[])
+    ticket = bookings[0].ticket
+    order = ticket.order
+    with translation.override(order.language):
+        changes = programme.shown_changes(
+            release, session_ids={booking.session_id for booking in bookings}
+        )
+        changelog = reverse("events:changelog", args=[release.expo.slug])
+        context = {
+            "expo": release.expo,
+            "release": release,
+            "ticket": ticket,
+            "moved": [c for c in changes if c.change == ScheduleRelease.Change.MOVED],
+            "cancelled": [c for c in changes if c.change == ScheduleRelease.Change.CANCELLED],
+            "manage_url": manage_url(order),
+            "changelog_url": absolute_url(changelog),
+        }
+        return EmailMessage(
+            _("Changes to your programme at %(expo)s") % {"expo": translated(release.expo, "name")},
+            render_to_string("ticketing/email/schedule_changed.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [ticket.holder_email],
         )

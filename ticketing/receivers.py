@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Expo, Session
 from events.signals import Link
 
+from . import services
 from .models import ScanPoint
 
 
@@ -50,3 +51,9 @@ def organiser_links(sender, obj, detail=True, **kwargs):
             for door in doors
         ]
     return links
+
+
+def schedule_released(sender, release, changes, **kwargs):
+    """A release of the schedule: the bookings of its cancelled sessions go, and the
+    visitors of its moved and cancelled sessions are told."""
+    services.follow_release(release, changes)

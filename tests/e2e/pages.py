@@ -26,7 +26,7 @@ from exhibitors.models import Booth, Exhibitor
 from expo.accounts import set_password_url
 from proposals import services as proposing
 from proposals.models import Call, Criterion
-from tests.conftest import add_session, attendee
+from tests.conftest import add_session, attendee, local
 from ticketing import services
 from ticketing.models import ScanPoint
 
@@ -101,6 +101,7 @@ VISITOR_PAGES = [
     Page("password saved", lambda site: "/accounts/reset/done/"),
     Page("gate scanner", lambda site: "/scan/future/north/"),
     Page("call for proposals", lambda site: "/expos/future/call/"),
+    Page("programme changes", lambda site: "/expos/future/programme/changes/"),
 ]
 
 PORTAL_PAGES = [
@@ -144,6 +145,12 @@ ORGANISER_PAGES = [
         lambda site: f"/manage/future/schedule/?day={site.day.isoformat()}",
         signed_in="organiser",
         shows="Tray: 1 session to place",
+    ),
+    Page(
+        "schedule releases",
+        lambda site: "/manage/future/releases/",
+        signed_in="organiser",
+        shows="Release version 3",
     ),
 ]
 
@@ -199,6 +206,7 @@ def build_site(expo, season):
     scheduling.save_session(
         Session(expo=expo, title=f"Talk: {LONG_ORGANISATION}", minutes=45, track=track)
     )
+    _plan_a_tour(expo, room, day)
     return SimpleNamespace(
         expo=expo,
         day=day,
@@ -208,13 +216,26 @@ def build_site(expo, season):
         order=order,
         ticket=ticket,
         staff=staff,
+        organiser=organiser,
         lead=lead,
         my_tickets=f"/expos/future/my-tickets/{order.secret}/",
         choose_password=urlsplit(set_password_url(invited.user)).path,
         proposal=f"/portal/{exhibitor.pk}/proposals/{proposal.pk}/",
-        organiser=organiser,
         reviewer=reviewer,
         review=f"/manage/future/proposals/{proposal.pk}/",
+    )
+
+
+def _plan_a_tour(expo, room, day):
+    """A session with a long title in the plan, which the next release would add."""
+    scheduling.save_session(
+        Session(
+            expo=expo,
+            title=f"Tour: {LONG_ORGANISATION}",
+            planned_room=room,
+            planned_start=local(day, 14),
+            planned_end=local(day, 15),
+        )
     )
 
 

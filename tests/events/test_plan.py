@@ -39,8 +39,9 @@ def test_an_unscheduled_session_keeps_its_length_and_is_not_public(expo):
 
 def test_a_planned_session_reaches_the_public_only_when_released(expo, talk):
     assert list(selectors.programme(expo)) == []
-    changes = services.release_schedule(expo)
-    assert [(session, before) for session, before, _after in changes] == [(talk, None)]
+    release = services.release_schedule(expo)
+    assert [(c.session, c.before) for c in selectors.next_release(expo)] == []
+    assert [(r["session"], r["before"]) for r in release.changes] == [(talk.pk, None)]
     talk.refresh_from_db()
     assert (talk.room, talk.start, talk.end) == (
         talk.planned_room,
@@ -119,8 +120,9 @@ def test_unscheduling_and_cancelling_take_a_session_off_the_grid(expo, talk):
     assert cancelled.cancelled and cancelled.version == 3
     # Still public until the next release takes it out.
     assert list(selectors.programme(expo)) == [talk]
-    [(session, before, after)] = services.release_schedule(expo)
-    assert (session, before[1], after) == (talk, local(DAY, 10), None)
+    [change] = selectors.next_release(expo)
+    assert (change.session, change.before[1], change.after) == (talk, local(DAY, 10), None)
+    services.release_schedule(expo)
     assert list(selectors.programme(expo)) == []
     restored = services.restore_session(cancelled, version=3)
     assert not restored.cancelled and restored.planned_start is None
@@ -132,16 +134,19 @@ def test_a_release_swaps_two_sessions_rooms_at_once(expo, room, other_room, talk
     services.unschedule_session(talk)
     services.plan_session(other, room=room, start=local(DAY, 10))
     services.plan_session(talk, room=other_room, start=local(DAY, 10))
-    changed = services.release_schedule(expo)
-    assert {session.title for session, _before, _after in changed} == {"Gröna tak", "Annat"}
+    changed = services.release_schedule(expo).changes
+    assert {change["title"] for change in changed} == {"Gröna tak", "Annat"}
     talk.refresh_from_db()
     other.refresh_from_db()
     assert (talk.room, other.room) == (other_room, room)
 
 
-def test_releasing_an_unchanged_plan_changes_nothing(expo, talk):
+def test_releasing_an_unchanged_plan_is_refused(expo, talk):
     services.release_schedule(expo)
-    assert services.release_schedule(expo) == []
+    with pytest.raises(Conflict) as refused:
+        services.release_schedule(expo)
+    assert refused.value.code == "nothing_to_release"
+    assert expo.releases.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -60,7 +60,7 @@ def test_the_demo_has_a_session_after_midnight(demo_expo):
 
 def test_conference_sessions_fall_on_conference_days(demo_expo):
     for conference in demo_expo.conferences.all():
-        days = {demo_expo.local_day(s.start) for s in conference.sessions.all()}
+        days = {demo_expo.local_day(s.start) for s in conference.sessions.exclude(start=None)}
         assert days
         assert all(conference.start_date <= day <= conference.end_date for day in days)
 
@@ -154,3 +154,13 @@ def test_the_demo_shows_its_texts_in_the_visitors_language(demo_expo, client):
     register = client.get(f"/expos/{demo.SLUG}/register/").content.decode()
     assert "Päivälippu" in register and "Kausikortti" in register
     assert "maanantai 1. kesäkuuta 2026" in register
+
+
+def test_the_demo_has_a_released_schedule_with_an_earlier_version(demo_expo):
+    latest, first = selectors.releases(demo_expo)
+    assert (latest.number, first.number) == (2, 1)
+    assert {record["change"] for record in first.changes} == {"new"}
+    changes = [record["change"] for record in latest.changes]
+    assert changes.count("cancelled") == 1 and changes.count("moved") == 3
+    assert latest.note_translations["fi"]
+    assert not selectors.next_release(demo_expo)

@@ -9,6 +9,7 @@ from .idempotency import register_once, request_hash
 from .order_links import email_order_links
 from .quotas import save_ticket_type, sync_quotas
 from .registration import Attendee, cancel_ticket, register, stop_sharing_contact
+from .releases import follow_release
 from .scan_points import save_scan_point
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "cancel_ticket",
     "check_in",
     "email_order_links",
+    "follow_release",
     "place_of",
     "recount_attendance",
     "register",
