@@ -338,3 +338,8 @@ LOGGING = {
 # Where visitors reach this site: the start of the links in e-mails and API answers. Unset,
 # API answers link to the host the request came to (``ticketing.emails.absolute_url``).
 EXPO_BASE_URL = os.environ.get("EXPO_BASE_URL", "").rstrip("/")
+
+# The gate scanner keeps working offline from the keys, rules and cancelled tickets it
+# fetched while online (docs/codes.md, "Scanning offline"); it warns when they are older
+# than this many minutes.
+SCANNER_OFFLINE_WARN_MINUTES = int(os.environ.get("SCANNER_OFFLINE_WARN_MINUTES", "30"))

@@ -24,10 +24,26 @@ class RepeatedScan(Exception):
     """The scanner already sent this nonce: the scan's writes are rolled back."""
 
 
-def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None):
+def check_in(
+    code,
+    scan_point,
+    direction,
+    *,
+    device=None,
+    user=None,
+    nonce=None,
+    scanned_at=None,
+    offline_result=None,
+):
     """Scan a badge at ``scan_point``: verify its code, apply the admission rules and
     count the visitor in or out. Every scan is stored as a ``CheckIn`` with its result,
     refused or not; a wrong ``direction`` for the scan point is bad input.
+
+    A scan made offline comes with ``scanned_at`` and the ``offline_result`` the device
+    showed at the gate, and counts on the day it was made. What happened at the gate is
+    what is stored: a visitor the device let in is inside whatever the server would have
+    said (see ``_admitted_offline``), and one it refused did not get in. Exits are
+    decided here as online, since nobody is kept inside.
 
     A scanner that retries a scan whose answer it lost sends the scan's ``nonce`` again:
     that answers the first scan's result with the place's counters now, and stores and
@@ -51,16 +67,24 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
             }
         )
     expo = scan_point.expo
-    now = timezone.now()
+    offline = offline_result is not None
+    now = scanned_at if offline else timezone.now()
     day = expo.local_day(now)
     place = place_of(scan_point)
     ticket_id = _ticket_id_of(code, expo)
     try:
         with transaction.atomic():
             ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
-            counters, left = None, []
+            counters, left, conflict = None, [], ""
             if ticket is None:
                 result = CheckIn.Result.INVALID_CODE
+                if offline_result == CheckIn.Result.ENTERED:
+                    conflict = result  # let in, but there is no ticket to count
+            elif offline and direction == ScanPoint.Direction.IN:
+                if offline_result == CheckIn.Result.ENTERED:
+                    result, conflict, counters = _admitted_offline(ticket, scan_point, place, day)
+                else:
+                    result = offline_result
             elif not ticket.is_valid:
                 result, left = _scan_cancelled(ticket, place, direction, day)
             else:
@@ -80,6 +104,8 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
                 device=device,
                 user=user,
                 nonce=nonce or "",
+                offline=offline,
+                conflict=conflict,
             )
             _insert_check_in(check_in)
             if counters is None:
@@ -163,6 +189,8 @@ def _insert_check_in(check_in):
         check_in.device_id,
         check_in.user_id,
         check_in.nonce,
+        check_in.offline,
+        check_in.conflict,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql.INSERT_CHECK_IN_SQL, params)
@@ -198,6 +226,29 @@ def _refusal(ticket, scan_point, day):
         if admission.session_refusal(ticket, session, open_days) is not None:
             return CheckIn.Result.NOT_VALID_HERE
     return None
+
+
+def _admitted_offline(ticket, scan_point, place, day):
+    """Count a visitor that an offline scanner let in, and say what the server would
+    have answered instead (``""`` when it agrees). They are inside: the entry counts, and
+    puts them inside the place unless they were inside already (then only the entries
+    move, as a recount of the rows does). Returns ``(result, conflict, counters)``."""
+    verdict = (
+        (_refusal(ticket, scan_point, day) or CheckIn.Result.ENTERED)
+        if ticket.is_valid
+        else CheckIn.Result.CANCELLED
+    )
+    if _arrive(ticket, place, day):
+        limit, full = _limit_for(ticket, scan_point, place, day)
+        counters = _move_counters(scan_point.expo_id, place, day, inside=1, entries=1)
+        if verdict == CheckIn.Result.ENTERED and limit is not None and counters[0] > limit:
+            verdict = full
+    else:
+        counters = _move_counters(scan_point.expo_id, place, day, inside=0, entries=1)
+        if verdict == CheckIn.Result.ENTERED:
+            verdict = CheckIn.Result.ALREADY_INSIDE
+    conflict = "" if verdict == CheckIn.Result.ENTERED else verdict
+    return CheckIn.Result.ENTERED, conflict, counters
 
 
 #: The place of the expo's gates; every other place (``hall:<id>``, ``session:<id>``) is
