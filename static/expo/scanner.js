@@ -325,7 +325,7 @@
     if (key) {
       sessionStorage.setItem(keyName, key);
       showScanForm();
-      refreshData().then(sync);
+      update();
     }
   });
 
@@ -333,27 +333,33 @@
 
   window.addEventListener("online", function () {
     showState();
-    refreshData().then(sync);
+    update();
   });
   window.addEventListener("offline", showState);
   setInterval(function () {
     showState();
-    if (online()) refreshData().then(sync);
+    if (online()) update();
   }, refreshEvery);
   setInterval(showState, 30000);
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.workerUrl).catch(function () {});
   }
-  offline.openStore().then(async function (opened) {
+  // Updates run one after another, from the moment the store is open; the page says it
+  // is ready (for its tests) once the last one has fetched the data and sent the scans.
+  let updating = offline.openStore().then(async function (opened) {
     store = opened;
     const kept = await store.get("data", place);
     if (kept) prepared = offline.prepare(kept);
-    await showState();
-    await refreshData();
-    await sync();
-    scanForm.dataset.ready = "1";
-  }).catch(function () {
-    showState();
-  });
+  }).catch(function () {}).then(showState);
+
+  function update() {
+    delete scanForm.dataset.ready;
+    updating = updating.then(refreshData).then(sync).catch(function () {}).then(function () {
+      scanForm.dataset.ready = "1";
+    });
+    return updating;
+  }
+
+  update();
 })();

@@ -17,9 +17,21 @@ self.addEventListener("activate", function (event) {
       return Promise.all(names.filter(function (name) {
         return name.startsWith("expo-scanner-") && name !== CACHE;
       }).map(function (name) { return caches.delete(name); }));
-    }).then(function () { return self.clients.claim(); })
+    }).then(keepOpenPages).then(function () { return self.clients.claim(); })
   );
 });
+
+// The page that installed the worker was loaded before it: keep it now, so that it opens
+// offline from its first visit on.
+async function keepOpenPages() {
+  const cache = await caches.open(CACHE);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  await Promise.all(windows.filter(function (client) {
+    return new URL(client.url).pathname.startsWith(SCOPE);
+  }).map(function (client) {
+    return cache.add(new Request(client.url, { credentials: "same-origin" })).catch(function () {});
+  }));
+}
 
 // The page: from the network while there is one (it holds a fresh form token), else the
 // copy kept at the last visit. Its files: the kept copy at once, refreshed behind it.
