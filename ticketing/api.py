@@ -335,32 +335,29 @@ class OfflineCheckInsView(APIView):
         body = OfflineBatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         scan_point = _scan_point(request, body.validated_data)
-        scans = body.validated_data["scans"]
-        return Response({"results": [_offline_scan(scan, scan_point, scanner) for scan in scans]})
+        answers = [None] * len(body.validated_data["scans"])
+        valid = []
+        for index, scan in enumerate(body.validated_data["scans"]):
+            nonce = scan.get("nonce")
+            answers[index] = {"nonce": nonce[:100] if isinstance(nonce, str) else ""}
+            checked = OfflineScanSerializer(data=scan)
+            if checked.is_valid():
+                valid.append((index, checked.validated_data))
+            else:
+                answers[index]["errors"] = checked.errors
+        stored = services.check_in_offline([scan for _, scan in valid], scan_point, **scanner)
+        for (index, _scan), outcome in zip(valid, stored, strict=True):
+            answers[index].update(_stored_answer(outcome))
+        return Response({"results": answers})
 
 
-def _offline_scan(scan, scan_point, scanner):
-    """One scan of an offline batch, stored in its own transaction: a malformed one is
-    answered with its errors and the others go on."""
-    nonce = scan.get("nonce")
-    nonce = nonce[:100] if isinstance(nonce, str) else ""
-    body = OfflineScanSerializer(data=scan)
-    if not body.is_valid():
-        return {"nonce": nonce, "errors": body.errors}
-    data = body.validated_data
-    try:
-        answer = services.check_in(
-            data["code"], scan_point, data["direction"], **scanner, nonce=nonce, **_offline(data)
-        )
-    except InvalidInput as error:
-        return {"nonce": nonce, "errors": error.errors}
-    except Conflict as error:
-        return {"nonce": nonce, "errors": {"nonce": [error.message]}}
-    return {
-        "nonce": nonce,
-        "result": answer.check_in.result,
-        "conflict": answer.check_in.conflict or None,
-    }
+def _stored_answer(outcome):
+    """A stored scan's result and conflict, or the errors of one that was refused."""
+    if isinstance(outcome, InvalidInput):
+        return {"errors": outcome.errors}
+    if isinstance(outcome, Conflict):
+        return {"errors": {"nonce": [outcome.message]}}
+    return {"result": outcome.result, "conflict": outcome.conflict or None}
 
 
 def _offline(data):

@@ -24,6 +24,38 @@ class RepeatedScan(Exception):
     """The scanner already sent this nonce: the scan's writes are rolled back."""
 
 
+class Tally:
+    """Counter moves held back, to be made together just before a batch of scans commits
+    (``services.offline``): each place's counter row, the one every gate's scans contend
+    for, is then locked once for the batch, and only at its end."""
+
+    def __init__(self, base=None):
+        self.moves = {}
+        self.base = base  # the batch's tally, when this one holds one scan's moves
+
+    def add(self, place, day, inside, entries):
+        moved = self.moves.get((place, day), (0, 0))
+        self.moves[(place, day)] = (moved[0] + inside, moved[1] + entries)
+
+    def merge(self, other):
+        for (place, day), (inside, entries) in other.moves.items():
+            self.add(place, day, inside, entries)
+
+    def inside(self, place, day):
+        """How many more are inside than the counter row says."""
+        held = self.moves.get((place, day), (0, 0))[0]
+        return held + (self.base.inside(place, day) if self.base else 0)
+
+    def apply(self, expo_id):
+        """Make the moves, innermost places first (as ``_count_out``)."""
+        for (place, day), (inside, entries) in sorted(
+            self.moves.items(), key=lambda item: (*_nesting_order(item[0][0]), item[0][1])
+        ):
+            if inside or entries:
+                _move_counters(expo_id, place, day, inside=inside, entries=entries)
+        self.moves = {}
+
+
 def check_in(
     code,
     scan_point,
@@ -34,6 +66,7 @@ def check_in(
     nonce=None,
     scanned_at=None,
     offline_result=None,
+    tally=None,
 ):
     """Scan a badge at ``scan_point``: verify its code, apply the admission rules and
     count the visitor in or out. Every scan is stored as a ``CheckIn`` with its result,
@@ -43,7 +76,9 @@ def check_in(
     showed at the gate, and counts on the day it was made. What happened at the gate is
     what is stored: a visitor the device let in is inside whatever the server would have
     said (see ``_admitted_offline``), and one it refused did not get in. Exits are
-    decided here as online, since nobody is kept inside.
+    decided here as online, since nobody is kept inside. With a ``tally``, the counters
+    are not moved but added to it (and the answer has no occupancy): a batch of offline
+    scans moves them once, in its own transaction, which this scan's becomes part of.
 
     A scanner that retries a scan whose answer it lost sends the scan's ``nonce`` again:
     that answers the first scan's result with the place's counters now, and stores and
@@ -72,17 +107,22 @@ def check_in(
     day = expo.local_day(now)
     place = place_of(scan_point)
     ticket_id = _ticket_id_of(code, expo)
+    held = Tally(base=tally) if tally is not None else None
     try:
         with transaction.atomic():
             ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
             counters, left, conflict = None, [], ""
+            counted = False  # the counters moved already (or were held back)
             if ticket is None:
                 result = CheckIn.Result.INVALID_CODE
                 if offline_result == CheckIn.Result.ENTERED:
                     conflict = result  # let in, but there is no ticket to count
             elif offline and direction == ScanPoint.Direction.IN:
                 if offline_result == CheckIn.Result.ENTERED:
-                    result, conflict, counters = _admitted_offline(ticket, scan_point, place, day)
+                    result, conflict, counters = _admitted_offline(
+                        ticket, scan_point, place, day, held
+                    )
+                    counted = True
                 else:
                     result = offline_result
             elif not ticket.is_valid:
@@ -108,7 +148,13 @@ def check_in(
                 conflict=conflict,
             )
             _insert_check_in(check_in)
-            if counters is None:
+            if held is not None:
+                if result == CheckIn.Result.ENTERED and not counted:
+                    held.add(place, day, inside=1, entries=1)
+                elif result == CheckIn.Result.EXITED:
+                    for gone in left:
+                        held.add(gone, day, inside=-1, entries=0)
+            elif counters is None:
                 if result == CheckIn.Result.ENTERED:
                     counters = _move_counters(expo.pk, place, day, inside=1, entries=1)
                 elif result == CheckIn.Result.EXITED:
@@ -122,6 +168,9 @@ def check_in(
             )
     except RepeatedScan:
         return _first_answer(scan_point, direction, ticket_id, place, day, device, user, nonce)
+    if held is not None:
+        tally.merge(held)
+        return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=None)
     return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=_occupancy(scan_point, counters))
 
 
@@ -228,27 +277,39 @@ def _refusal(ticket, scan_point, day):
     return None
 
 
-def _admitted_offline(ticket, scan_point, place, day):
+def _admitted_offline(ticket, scan_point, place, day, held=None):
     """Count a visitor that an offline scanner let in, and say what the server would
     have answered instead (``""`` when it agrees). They are inside: the entry counts, and
     puts them inside the place unless they were inside already (then only the entries
-    move, as a recount of the rows does). Returns ``(result, conflict, counters)``."""
+    move, as a recount of the rows does). Returns ``(result, conflict, counters)``; with
+    ``held`` (a ``Tally``), the counters are added to it and ``None`` comes back."""
     verdict = (
         (_refusal(ticket, scan_point, day) or CheckIn.Result.ENTERED)
         if ticket.is_valid
         else CheckIn.Result.CANCELLED
     )
-    if _arrive(ticket, place, day):
-        limit, full = _limit_for(ticket, scan_point, place, day)
-        counters = _move_counters(scan_point.expo_id, place, day, inside=1, entries=1)
-        if verdict == CheckIn.Result.ENTERED and limit is not None and counters[0] > limit:
-            verdict = full
+    arrived = _arrive(ticket, place, day)
+    if held is not None:
+        held.add(place, day, inside=int(arrived), entries=1)
+        counters = None
     else:
-        counters = _move_counters(scan_point.expo_id, place, day, inside=0, entries=1)
+        counters = _move_counters(scan_point.expo_id, place, day, inside=int(arrived), entries=1)
+    if not arrived:
         if verdict == CheckIn.Result.ENTERED:
             verdict = CheckIn.Result.ALREADY_INSIDE
+    elif verdict == CheckIn.Result.ENTERED:
+        limit, full = _limit_for(ticket, scan_point, place, day)
+        if limit is not None:
+            # A batch holds its moves back: the place's count is the row's and the batch's.
+            inside = counters[0] if counters else _inside_with(scan_point, place, day, held)
+            if inside > limit:
+                verdict = full
     conflict = "" if verdict == CheckIn.Result.ENTERED else verdict
     return CheckIn.Result.ENTERED, conflict, counters
+
+
+def _inside_with(scan_point, place, day, held):
+    return _read_counters(scan_point.expo_id, place, day)[0] + held.inside(place, day)
 
 
 #: The place of the expo's gates; every other place (``hall:<id>``, ``session:<id>``) is
