@@ -261,3 +261,34 @@ def test_a_batch_sent_twice_at_once_is_stored_once(future_expo, future_season):
     assert CheckIn.objects.count() == 4
     assert counters() == (4, 4)
     assert services.recount_attendance() == []
+
+
+def test_a_batch_moves_the_counters_as_its_scans_one_by_one_would(
+    scanner, holders, gate, future_expo
+):
+    hall = Hall.objects.create(expo=future_expo, slug="b", name="Hall B", capacity=2)
+    ScanPoint.objects.create(
+        expo=future_expo, slug="b-door", name="Hall B door", kind="hall", hall=hall
+    )
+    services.check_in(holders[3].code, gate, "in")
+    at_gate = [
+        offline_scan(holders[0], "g0", minutes_ago=50),
+        offline_scan(holders[0], "g1", "already_inside", minutes_ago=49),
+        offline_scan(holders[0], "g2", "exited", minutes_ago=48, direction="out"),
+        offline_scan(holders[0], "g3", minutes_ago=47),
+        offline_scan(holders[3], "g4", minutes_ago=46),  # inside already, through the gate
+    ]
+    at_hall = [offline_scan(holders[n], f"h{n}", minutes_ago=40 - n) for n in range(3)]
+    gate_results = send(scanner, at_gate)
+    hall_results = send(scanner, at_hall, point="b-door")
+    assert [(r["result"], r["conflict"]) for r in gate_results] == [
+        ("entered", None),
+        ("already_inside", None),
+        ("exited", None),
+        ("entered", None),
+        ("entered", "already_inside"),
+    ]
+    assert [r["conflict"] for r in hall_results] == [None, None, "hall_full"]
+    assert counters() == (2, 4)
+    assert counters(f"hall:{hall.pk}") == (3, 3)  # they are inside: the hall is over
+    assert services.recount_attendance() == []
