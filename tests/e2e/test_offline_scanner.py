@@ -248,3 +248,12 @@ def test_the_device_decides_as_the_server_does(
         "cancelled",
         "invalid_code",
     }
+
+
+def test_the_page_warns_when_its_data_is_old(live_server, context, gates, device, settings):
+    settings.SCANNER_OFFLINE_WARN_MINUTES = 0  # anything fetched is already too old
+    page, refused = open_scanner(context, f"{live_server.url}/scan/future/north/", device)
+    warning = page.locator("#data-warning")
+    assert warning.is_visible()
+    assert "Older than 0 minutes" in warning.inner_text()
+    assert not refused, refused

@@ -292,3 +292,17 @@ def test_a_batch_moves_the_counters_as_its_scans_one_by_one_would(
     assert counters() == (2, 4)
     assert counters(f"hall:{hall.pk}") == (3, 3)  # they are inside: the hall is over
     assert services.recount_attendance() == []
+
+
+def test_the_scanner_app_is_served_for_the_expos_scan_points(client, gate):
+    worker = client.get("/scan/future/sw.js")
+    assert worker.status_code == 200
+    assert worker["Content-Type"].startswith("text/javascript")
+    assert "no-cache" in worker["Cache-Control"]
+    assert '"/static/expo/scanner.js"' in worker.content.decode()
+    manifest = client.get("/scan/future/north/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert manifest.json()["scope"] == "/scan/future/"
+    assert manifest.json()["start_url"] == "/scan/future/north/"
+    assert client.get("/scan/nowhere/sw.js").status_code == 404
+    assert client.get("/scan/future/nowhere/manifest.webmanifest").status_code == 404
