@@ -231,17 +231,18 @@ class ScanPointSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
         return services.save_scan_point(scan_point)
 
 
-#: What an offline device may have shown at the gate: it cannot tell fullness, and an
-#: exit it always lets through.
-OFFLINE_RESULTS = [
+#: What an offline device may have shown at the gate: it cannot tell fullness, and lets
+#: every genuine badge out.
+OFFLINE_ENTRY_RESULTS = [
     CheckIn.Result.ENTERED,
     CheckIn.Result.ALREADY_INSIDE,
     CheckIn.Result.NOT_VALID_TODAY,
     CheckIn.Result.NOT_VALID_HERE,
     CheckIn.Result.CANCELLED,
     CheckIn.Result.INVALID_CODE,
-    CheckIn.Result.EXITED,
 ]
+OFFLINE_EXIT_RESULTS = [CheckIn.Result.EXITED, CheckIn.Result.INVALID_CODE]
+OFFLINE_RESULTS = [*OFFLINE_ENTRY_RESULTS, CheckIn.Result.EXITED]
 OFFLINE_CLOCK_SKEW = dt.timedelta(minutes=5)
 OFFLINE_MAX_AGE = dt.timedelta(days=30)
 OFFLINE_BATCH_SIZE = 500
@@ -285,10 +286,9 @@ def validate_offline_scan(data):
     """An offline scan names its nonce and its moment, which is not in the future (a
     device's clock may run a little fast) nor older than the server keeps scans for."""
     errors = {}
-    if (data["direction"] == ScanPoint.Direction.OUT) != (
-        data["offline_result"] == CheckIn.Result.EXITED
-    ):
-        errors["offline_result"] = [_("“exited” is the answer to an exit, and to nothing else.")]
+    leaving = data["direction"] == ScanPoint.Direction.OUT
+    if data["offline_result"] not in (OFFLINE_EXIT_RESULTS if leaving else OFFLINE_ENTRY_RESULTS):
+        errors["offline_result"] = [_("This is not an answer to a scan in this direction.")]
     if not data.get("nonce"):
         errors["nonce"] = [_("An offline scan needs its nonce.")]
     scanned_at = data.get("scanned_at")

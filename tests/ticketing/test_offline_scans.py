@@ -177,10 +177,11 @@ def test_an_exit_made_offline_is_decided_by_the_server(scanner, holders, gate, d
         [
             offline_scan(holders[0], "out-1", "exited", direction="out"),
             offline_scan(holders[1], "out-2", "exited", direction="out"),
+            offline_scan("hello", "out-3", "invalid_code", direction="out"),
         ],
         point="both",
     )
-    assert [r["result"] for r in results] == ["exited", "not_inside"]
+    assert [r["result"] for r in results] == ["exited", "not_inside", "invalid_code"]
     assert counters() == (0, 1)
     assert services.recount_attendance() == []
 
@@ -306,3 +307,11 @@ def test_the_scanner_app_is_served_for_the_expos_scan_points(client, gate):
     assert manifest.json()["start_url"] == "/scan/future/north/"
     assert client.get("/scan/nowhere/sw.js").status_code == 404
     assert client.get("/scan/future/nowhere/manifest.webmanifest").status_code == 404
+
+
+def test_a_scan_twice_in_one_batch_is_stored_once(scanner, holders, gate):
+    scan = offline_scan(holders[0], "twice")
+    results = send(scanner, [scan, scan, offline_scan(holders[1], "other")])
+    assert [r["result"] for r in results] == ["entered", "entered", "entered"]
+    assert CheckIn.objects.count() == 2
+    assert counters() == (2, 2)

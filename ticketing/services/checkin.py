@@ -67,6 +67,7 @@ def check_in(
     scanned_at=None,
     offline_result=None,
     tally=None,
+    savepoint=True,
 ):
     """Scan a badge at ``scan_point``: verify its code, apply the admission rules and
     count the visitor in or out. Every scan is stored as a ``CheckIn`` with its result,
@@ -79,6 +80,8 @@ def check_in(
     decided here as online, since nobody is kept inside. With a ``tally``, the counters
     are not moved but added to it (and the answer has no occupancy): a batch of offline
     scans moves them once, in its own transaction, which this scan's becomes part of.
+    Without a ``savepoint`` (in a batch that found its repeats beforehand), a repeat
+    raises ``RepeatedScan`` and the batch's whole transaction is rolled back.
 
     A scanner that retries a scan whose answer it lost sends the scan's ``nonce`` again:
     that answers the first scan's result with the place's counters now, and stores and
@@ -109,7 +112,7 @@ def check_in(
     ticket_id = _ticket_id_of(code, expo)
     held = Tally(base=tally) if tally is not None else None
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
             counters, left, conflict = None, [], ""
             counted = False  # the counters moved already (or were held back)
@@ -167,6 +170,8 @@ def check_in(
                 )
             )
     except RepeatedScan:
+        if not savepoint:
+            raise
         return _first_answer(scan_point, direction, ticket_id, place, day, device, user, nonce)
     if held is not None:
         tally.merge(held)
