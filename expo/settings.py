@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "expo.settings.LANGUAGES",
         "LanguageCodeEnum": [code for code, _name in LANGUAGES],
+        # A check-in's result and the one the server would have answered instead.
+        "ResultEnum": "ticketing.models.CheckIn.Result",
     },
     # Swagger UI from this site (drf-spectacular-sidecar), not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
