@@ -167,6 +167,11 @@
   Store.prototype.count = function (name) {
     return this.run(name, "readonly", function (store) { return store.count(); });
   };
+  // Forgets the badges let in at ``place`` before ``day``: only today's are needed.
+  Store.prototype.forgetBefore = function (place, day) {
+    const earlier = IDBKeyRange.bound(place + "/", place + "/" + day, false, true);
+    return this.run("admitted", "readwrite", function (store) { return store.delete(earlier); });
+  };
   // The oldest ``limit`` scans waiting to be sent.
   Store.prototype.oldest = function (limit) {
     return this.run("pending", "readonly", function (store) { return store.getAll(null, limit); });

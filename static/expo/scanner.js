@@ -351,6 +351,7 @@
     store = opened;
     const kept = await store.get("data", place);
     if (kept) prepared = offline.prepare(kept);
+    await store.forgetBefore(place, offline.today(kept ? kept.expo.time_zone : undefined));
   }).catch(function () {}).then(showState);
 
   function update() {
