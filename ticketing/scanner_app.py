@@ -28,6 +28,7 @@ SCANNER_FILES = [
     "vendor/jsqr/jsQR.js",
     "expo/camera.js",
     "expo/offline.js",
+    "vendor/noble-ed25519/index.js",
     "expo/scanner.js",
 ]
 #: Named in the caches the worker keeps: a new value makes it drop the old ones.

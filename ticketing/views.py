@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -512,6 +513,7 @@ def scanner(request, expo_slug, scan_point_slug):
                 "scan-point-offline", args=[scan_point.expo.slug, scan_point.slug]
             ),
             "workerUrl": reverse("ticketing:scanner-worker", args=[scan_point.expo.slug]),
+            "ed25519Url": static("vendor/noble-ed25519/index.js"),
             "warnMinutes": settings.SCANNER_OFFLINE_WARN_MINUTES,
             "scanPoint": scan_point.slug,
             "expo": scan_point.expo.slug,

@@ -72,12 +72,43 @@
     };
   }
 
+  function rawKey(prepared, keyId) {
+    return Uint8Array.from(atob(prepared.keys.get(keyId)), function (c) { return c.charCodeAt(0); });
+  }
+
   function cryptoKey(prepared, keyId) {
     if (!prepared.cryptoKeys.has(keyId)) {
-      const raw = Uint8Array.from(atob(prepared.keys.get(keyId)), function (c) { return c.charCodeAt(0); });
-      prepared.cryptoKeys.set(keyId, crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]));
+      const key = crypto.subtle.importKey("raw", rawKey(prepared, keyId), { name: "Ed25519" }, false, ["verify"]);
+      key.catch(function () {}); // a browser without Ed25519: see ``genuine``
+      prepared.cryptoKeys.set(keyId, key);
     }
     return prepared.cryptoKeys.get(keyId);
+  }
+
+  let kept = null; // the kept library, loaded only where WebCrypto has no Ed25519
+
+  // Whether ``signature`` over ``signed`` is the key's: with WebCrypto's Ed25519 (Chromium,
+  // Safari 17, Firefox 129 on), else with @noble/ed25519 (static/vendor/noble-ed25519),
+  // strict as RFC 8032 like the server's verification.
+  async function genuine(prepared, keyId, signature, signed) {
+    let key;
+    try {
+      key = await cryptoKey(prepared, keyId);
+    } catch (error) {
+      if (!window.ExpoOffline.keptLibrary) return false;
+      kept = kept || import(window.ExpoOffline.keptLibrary);
+      const ed25519 = await kept;
+      try {
+        return await ed25519.verifyAsync(signature, signed, rawKey(prepared, keyId), { zip215: false });
+      } catch (failure) {
+        return false;
+      }
+    }
+    try {
+      return await crypto.subtle.verify({ name: "Ed25519" }, key, signature, signed);
+    } catch (error) {
+      return false;
+    }
   }
 
   // The ticket id a genuine code of this expo names, else null.
@@ -87,15 +118,8 @@
     const signed = new Uint8Array(DOMAIN.length + parts.payload.length);
     signed.set(DOMAIN);
     signed.set(parts.payload, DOMAIN.length);
-    let genuine;
-    try {
-      genuine = await crypto.subtle.verify(
-        { name: "Ed25519" }, await cryptoKey(prepared, parts.keyId), parts.signature, signed
-      );
-    } catch (error) {
-      return null;
-    }
-    return genuine && parts.expoId === prepared.data.expo.id ? parts.ticketId : null;
+    const verified = await genuine(prepared, parts.keyId, parts.signature, signed);
+    return verified && parts.expoId === prepared.data.expo.id ? parts.ticketId : null;
   }
 
   // The answer to a badge coming in, in the words of the check-in API, as
@@ -187,6 +211,7 @@
   };
 
   window.ExpoOffline = {
+    keptLibrary: null, // the URL of static/vendor/noble-ed25519/index.js, set by the page
     decode: decode, prepare: prepare, verify: verify, decide: decide, today: today, openStore: openStore,
   };
 })();

@@ -16,6 +16,7 @@
   const signedIn = scanForm.dataset.signedIn === "1";
   const keyName = "expo-scanner-key";
   const offline = window.ExpoOffline;
+  offline.keptLibrary = config.ed25519Url;
   const place = config.expo + "/" + config.scanPoint;
   // How many kept scans go in one request, and how long to wait before sending again
   // after a failure (milliseconds, growing up to the last).

@@ -257,3 +257,37 @@ def test_the_page_warns_when_its_data_is_old(live_server, context, gates, device
     assert warning.is_visible()
     assert "Older than 0 minutes" in warning.inner_text()
     assert not refused, refused
+
+
+# A browser whose WebCrypto has no Ed25519 (Firefox before 129, Safari before 17).
+NO_ED25519 = """
+const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+crypto.subtle.importKey = function (format, data, algorithm, ...rest) {
+  if ((algorithm.name || algorithm) === "Ed25519") {
+    return Promise.reject(new DOMException("Ed25519 is not supported", "NotSupportedError"));
+  }
+  return importKey(format, data, algorithm, ...rest);
+};
+"""
+
+
+def test_without_webcrypto_ed25519_the_kept_library_verifies(
+    live_server, context, holders, gates, device
+):
+    context.add_init_script(NO_ED25519)
+    page, refused = open_scanner(context, f"{live_server.url}/scan/future/north/", device)
+    assert (
+        page.evaluate(
+            """() => crypto.subtle.importKey(
+              "raw", new Uint8Array(32), {name: "Ed25519"}, false, ["verify"]
+            ).then(() => "imported", (error) => error.name)"""
+        )
+        == "NotSupportedError"
+    )
+    context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    assert scan(page, holders[0].code)[0] == "admitted"
+    forged = holders[1].code[:-3] + ("AAA" if not holders[1].code.endswith("AAA") else "BBB")
+    assert "Not a valid ticket" in scan(page, forged)[1]
+    assert "Not a valid ticket" in scan(page, holders[2].code[:-90] + holders[3].code[-86:])[1]
+    assert not refused, refused
