@@ -233,7 +233,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Scripts, styles, images and connections (the live dashboard's WebSocket included: CSP
 # level 3 'self' covers ws: and wss: of the same host) from this site only; expo/csp.py
-# has the one allowance, for the API's pages.
+# has the one allowance, for the API's pages. The gate scanner's service worker and web
+# app manifest come from this site too: worker-src and manifest-src fall back to
+# default-src.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.SELF],
