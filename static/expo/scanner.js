@@ -30,6 +30,8 @@
   let syncing = false;
   let syncFailures = 0;
   let syncTimer = null;
+  // The network is there but the server did not answer the last request.
+  let unreachable = false;
   // The camera reads badge after badge until its button is pressed again or the page is
   // hidden (static/expo/camera.js): each code is checked, and its answer shown, before
   // the next is read.
@@ -149,8 +151,9 @@
 
   async function showState() {
     const networkState = document.getElementById("network-state");
-    networkState.textContent = online() ? config.texts.online : config.texts.offline;
-    networkState.classList.toggle("offline", !online());
+    const connected = online() && !unreachable;
+    networkState.textContent = connected ? config.texts.online : config.texts.offline;
+    networkState.classList.toggle("offline", !connected);
     if (store) {
       const count = await store.count("pending");
       document.getElementById("pending-count").textContent = interpolate(config.texts.pending, { count: count });
@@ -250,9 +253,12 @@
         await response.json(); // every scan sent has its answer: stored, or malformed
         await store.removeSent(scans.map(function (scan) { return scan.id; }));
         syncFailures = 0;
+        unreachable = false;
         showState();
       }
     } catch (error) {
+      unreachable = true;
+      showState();
       scheduleSync(syncDelays[Math.min(syncFailures++, syncDelays.length - 1)]);
     } finally {
       syncing = false;
@@ -281,14 +287,20 @@
         }),
       });
     } catch (error) {
-      // The same nonce goes with the kept scan: if the request did reach the server, it
-      // answers the kept one with this scan's result and stores nothing twice.
-      if (store) await checkOffline(code, nonce);
-      else show(false, config.texts.unreachable);
-      return;
+      response = null;
     } finally {
       scanStatus.textContent = "";
     }
+    // No answer, or none from the application (a proxy's 502 while it restarts): the
+    // device decides. The same nonce goes with the kept scan: if the request did reach
+    // the server, it answers the kept one with this scan's result and stores nothing twice.
+    unreachable = response === null || response.status >= 500;
+    if (unreachable) {
+      if (store) await checkOffline(code, nonce);
+      else show(false, config.texts.unreachable);
+      return;
+    }
+    showState();
     if (response.status === 401 || response.status === 403) {
       show(false, config.texts.refused);
       if (!signedIn) showDeviceForm();

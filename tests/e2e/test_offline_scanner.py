@@ -291,3 +291,21 @@ def test_without_webcrypto_ed25519_the_kept_library_verifies(
     assert "Not a valid ticket" in scan(page, forged)[1]
     assert "Not a valid ticket" in scan(page, holders[2].code[:-90] + holders[3].code[-86:])[1]
     assert not refused, refused
+
+
+def test_a_server_that_does_not_answer_is_met_as_no_network(
+    live_server, context, holders, gates, device
+):
+    """The venue's network is up, but the proxy answers 502 while the application
+    restarts: the device decides, and the scan reaches the server once it answers."""
+    page, refused = open_scanner(context, f"{live_server.url}/scan/future/north/", device)
+    page.route("**/api/v1/checkins/", lambda route: route.fulfill(status=502, body="Bad gateway"))
+    result, text = scan(page, holders[0].code)
+    assert (result, "Welcome in" in text) == ("admitted", True), text
+    assert page.locator("#answer-offline").is_visible()
+    page.wait_for_function(
+        "() => document.getElementById('pending-count').textContent.endsWith(': 0')"
+    )
+    stored = CheckIn.objects.get()
+    assert (stored.result, stored.offline, stored.ticket) == ("entered", True, holders[0])
+    assert not refused, refused
