@@ -197,6 +197,14 @@ def table(future_expo):
     return today, points, tickets
 
 
+def ticket_name(tickets, n):
+    """The ticket type's slug (kind, valid today, limited to a hall, cancelled) of the
+    ``n``th code, or what the code is."""
+    if n < len(tickets):
+        return tickets[n].ticket_type.slug
+    return ["forged", "another expo's", "not a code"][n - len(tickets)]
+
+
 def test_the_device_decides_as_the_server_does(
     live_server, context, future_expo, table, device, expo
 ):
@@ -237,7 +245,13 @@ def test_the_device_decides_as_the_server_does(
         ]
         for point in points
     }
-    assert device_answers == server_answers
+    mismatches = [
+        (point.slug, ticket_name(tickets, n), device_answers[point.slug][n], answers)
+        for point in points
+        for n, answers in enumerate(server_answers[point.slug])
+        if device_answers[point.slug][n] != answers
+    ]
+    assert not mismatches, f"(scan point, ticket, device, server): {mismatches}"
     # The table reaches every answer a device can give.
     seen = {answer for rows in server_answers.values() for row in rows for answer in row}
     assert seen == {
