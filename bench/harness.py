@@ -162,25 +162,37 @@ def wait_until_serving(port, timeout=30):
     raise SystemExit("the server did not start")
 
 
-def hammer(port, next_request, *, clients, seconds, label):
+def hammer(port, next_request, *, clients, seconds, label, interval=None, stop=None):
     """Let ``clients`` concurrent clients send ``next_request(client, n) -> (method, path,
     body, headers)`` for ``seconds``, each waiting for its answer before the next request;
     returns the elapsed time, the sorted latencies and the answers seen (status codes).
+    With ``interval``, each client starts a request at most every ``interval`` seconds
+    (a gate's pace, rather than as fast as the server answers); with ``stop``, the clients
+    also stop once ``stop()`` is true.
 
     The clients are coroutines on one thread speaking plain HTTP/1.1, one connection a
     request as the sync workers close it: the load generator shares the machine with
     the server, so it should take as little of the CPU as it can."""
-    return asyncio.run(_hammer(port, next_request, clients, seconds, label))
+    return asyncio.run(_hammer(port, next_request, clients, seconds, label, interval, stop))
 
 
-async def _hammer(port, next_request, clients, seconds, label):
+async def _hammer(port, next_request, clients, seconds, label, interval, stop):
     loop = asyncio.get_running_loop()
     stop_at = loop.time() + seconds
     latencies, answers = [], {}
 
+    def going():
+        return loop.time() < stop_at and not (stop and stop())
+
     async def client(number):
         sent = 0
-        while loop.time() < stop_at:
+        if interval:  # the gates' scans spread over the interval, not all at once
+            await asyncio.sleep(interval * number / clients)
+        next_at = loop.time()
+        while going():
+            if interval:
+                await asyncio.sleep(max(0.0, next_at - loop.time()))
+                next_at += interval
             method, path, body, headers = next_request(number, sent)
             payload = body.encode()
             head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
@@ -202,7 +214,7 @@ async def _hammer(port, next_request, clients, seconds, label):
             sent += 1
 
     async def progress():
-        while loop.time() < stop_at:
+        while going():
             await asyncio.sleep(1)
             remaining = max(0.0, stop_at - loop.time())
             print(f"\r  {seconds - remaining:5.1f} s  {len(latencies):7d} {label}", end="")

@@ -234,7 +234,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Scripts, styles, images and connections (the live dashboard's WebSocket included: CSP
 # level 3 'self' covers ws: and wss: of the same host) from this site only; expo/csp.py
-# has the one allowance, for the API's pages.
+# has the one allowance, for the API's pages. The gate scanner's service worker and web
+# app manifest come from this site too: worker-src and manifest-src fall back to
+# default-src.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.SELF],
@@ -320,6 +322,8 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "expo.settings.LANGUAGES",
         "LanguageCodeEnum": [code for code, _name in LANGUAGES],
         "SessionKindEnum": "events.models.Session.Kind",
+        # A check-in's result and the one the server would have answered instead.
+        "ResultEnum": "ticketing.models.CheckIn.Result",
     },
     # Swagger UI from this site (drf-spectacular-sidecar), not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -340,3 +344,8 @@ LOGGING = {
 # Where visitors reach this site: the start of the links in e-mails and API answers. Unset,
 # API answers link to the host the request came to (``ticketing.emails.absolute_url``).
 EXPO_BASE_URL = os.environ.get("EXPO_BASE_URL", "").rstrip("/")
+
+# The gate scanner keeps working offline from the keys, rules and cancelled tickets it
+# fetched while online (docs/codes.md, "Scanning offline"); it warns when they are older
+# than this many minutes.
+SCANNER_OFFLINE_WARN_MINUTES = int(os.environ.get("SCANNER_OFFLINE_WARN_MINUTES", "30"))

@@ -244,10 +244,21 @@ class ScannerDeviceAdmin(ExpoPartAdmin):
 
 @admin.register(CheckIn)
 class CheckInAdmin(ScopedModelAdmin):
-    """The audit trail: read only."""
+    """The audit trail: read only. Filtered by "server would have answered", it lists the
+    visitors an offline scanner let in whom the server would have refused."""
 
-    list_display = ["scanned_at", "scan_point", "ticket", "direction", "result", "device", "user"]
-    list_filter = [EXPO_FILTER, "result", "direction", "scan_point", "day"]
+    list_display = [
+        "scanned_at",
+        "scan_point",
+        "ticket",
+        "direction",
+        "result",
+        "offline",
+        "conflict",
+        "device",
+        "user",
+    ]
+    list_filter = [EXPO_FILTER, "result", "conflict", "offline", "direction", "scan_point", "day"]
     search_fields = ["=ticket__id", "ticket__holder_name"]
     list_select_related = ["scan_point", "ticket", "device", "user"]
     date_hierarchy = "scanned_at"

@@ -15,6 +15,7 @@ from events.api import ExpoInURLMixin, ExpoScopedViewSet
 from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
+from expo.errors import Conflict, InvalidInput
 from expo.throttling import ScanThrottle
 from expo.validation import has_nul
 
@@ -29,6 +30,9 @@ from .serializers import (
     CheckInAnswerSerializer,
     CheckInRequestSerializer,
     CrowdingSerializer,
+    OfflineBatchAnswerSerializer,
+    OfflineBatchSerializer,
+    OfflineScanSerializer,
     OrderSerializer,
     PublicKeySerializer,
     RegistrationSerializer,
@@ -278,44 +282,125 @@ class CheckInView(APIView):
     throttle_classes = [ScanThrottle]  # its own generous limit, not the general ones
 
     def post(self, request):
-        if not isinstance(request.auth, ScannerDevice) and not request.user.is_authenticated:
-            raise NotAuthenticated()
+        scanner = _scanner(request)
         body = CheckInRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        scan_point = self.scan_point(request, body.validated_data)
+        scan_point = _scan_point(request, body.validated_data)
         answer = services.check_in(
             body.validated_data["code"],
             scan_point,
             body.validated_data["direction"],
-            device=request.auth if isinstance(request.auth, ScannerDevice) else None,
-            user=request.user if request.user.is_authenticated else None,
+            **scanner,
             nonce=body.validated_data.get("nonce"),
+            **_offline(body.validated_data),
         )
         return Response(CheckInAnswerSerializer(answer).data)
 
-    def scan_point(self, request, data):
-        if isinstance(request.auth, ScannerDevice):
-            if data.get("expo", request.auth.expo.slug) != request.auth.expo.slug:
-                raise ValidationError({"expo": [_("This scanner belongs to another expo.")]})
-            candidates = [lookups.scan_point(request.auth.expo_id, data["scan_point"])]
-        else:
-            expos = organised_expos(request.user)
-            if not expos.exists():
-                raise PermissionDenied(_("Only organisers and scanner devices scan badges."))
-            if "expo" in data:
-                expos = expos.filter(slug=data["expo"])
-            candidates = list(
-                ScanPoint.objects.filter(expo__in=expos, slug=data["scan_point"]).select_related(
-                    "expo", "hall", "session__room"
-                )[:2]
-            )
-        if not any(candidates):
-            raise ValidationError({"scan_point": [_("No such scan point in your expo.")]})
-        if len(candidates) > 1:
-            raise ValidationError(
-                {"expo": [_("Several of your expos have this scan point; name the expo.")]}
-            )
-        return candidates[0]
+
+@extend_schema(
+    responses={200: OpenApiTypes.OBJECT},
+    summary="What a scanner keeps to decide offline at a scan point (scanner or organiser)",
+    description="`fetched_at`; `expo` {`id`, `slug`, `time_zone`}; `scan_point` {`slug`, "
+    "`kind`, `direction`, `day` (a session's day)}; `keys` [{`key_id`, `public_key`}] not "
+    "retired; `ticket_types` [{`id`, `name`, `days`, `admits_here`}]; `tickets` "
+    "[[id, ticket type id] or [id, ticket type id, days]] (valid ones); `cancelled` [id]. "
+    "See docs/codes.md, Scanning offline.",
+)
+class OfflineScanDataView(APIView):
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+    def get(self, request, expo_slug, scan_point_slug):
+        _scanner(request)
+        scan_point = _scan_point(request, {"expo": expo_slug, "scan_point": scan_point_slug})
+        response = Response(selectors.offline_scan_data(scan_point))
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+@extend_schema(
+    request=OfflineBatchSerializer,
+    responses={200: OfflineBatchAnswerSerializer},
+    summary="Send the scans a scanner made offline",
+    description="Each scan is stored once (its nonce) and answered in order: the result "
+    "stored, and for a visitor let in offline what the server would have answered "
+    "instead (`conflict`), or `errors` for a malformed scan, which is not stored.",
+)
+class OfflineCheckInsView(APIView):
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScanThrottle]
+
+    def post(self, request):
+        scanner = _scanner(request)
+        body = OfflineBatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scan_point = _scan_point(request, body.validated_data)
+        answers = [None] * len(body.validated_data["scans"])
+        valid = []
+        # One serializer for every scan: building its fields for each cost more than
+        # validating the scan.
+        checker = OfflineScanSerializer()
+        for index, scan in enumerate(body.validated_data["scans"]):
+            nonce = scan.get("nonce")
+            answers[index] = {"nonce": nonce[:100] if isinstance(nonce, str) else ""}
+            try:
+                valid.append((index, checker.run_validation(scan)))
+            except ValidationError as error:
+                answers[index]["errors"] = error.detail
+        stored = services.check_in_offline([scan for _, scan in valid], scan_point, **scanner)
+        for (index, _scan), outcome in zip(valid, stored, strict=True):
+            answers[index].update(_stored_answer(outcome))
+        return Response({"results": answers})
+
+
+def _stored_answer(outcome):
+    """A stored scan's result and conflict, or the errors of one that was refused."""
+    if isinstance(outcome, InvalidInput):
+        return {"errors": outcome.errors}
+    if isinstance(outcome, Conflict):
+        return {"errors": {"nonce": [outcome.message]}}
+    return {"result": outcome.result, "conflict": outcome.conflict or None}
+
+
+def _offline(data):
+    if "offline_result" not in data:
+        return {}
+    return {"scanned_at": data["scanned_at"], "offline_result": data["offline_result"]}
+
+
+def _scanner(request):
+    """Who scans, as ``check_in`` takes it: a scanner device, or a signed-in user."""
+    device = request.auth if isinstance(request.auth, ScannerDevice) else None
+    if device is None and not request.user.is_authenticated:
+        raise NotAuthenticated()
+    return {"device": device, "user": request.user if request.user.is_authenticated else None}
+
+
+def _scan_point(request, data):
+    """The scan point named in ``data``: a scanner device's in its own expo, an
+    organiser's in the expos they organise."""
+    if isinstance(request.auth, ScannerDevice):
+        if data.get("expo", request.auth.expo.slug) != request.auth.expo.slug:
+            raise ValidationError({"expo": [_("This scanner belongs to another expo.")]})
+        candidates = [lookups.scan_point(request.auth.expo_id, data["scan_point"])]
+    else:
+        expos = organised_expos(request.user)
+        if not expos.exists():
+            raise PermissionDenied(_("Only organisers and scanner devices scan badges."))
+        if "expo" in data:
+            expos = expos.filter(slug=data["expo"])
+        candidates = list(
+            ScanPoint.objects.filter(expo__in=expos, slug=data["scan_point"]).select_related(
+                "expo", "hall", "session__room"
+            )[:2]
+        )
+    if not any(candidates):
+        raise ValidationError({"scan_point": [_("No such scan point in your expo.")]})
+    if len(candidates) > 1:
+        raise ValidationError(
+            {"expo": [_("Several of your expos have this scan point; name the expo.")]}
+        )
+    return candidates[0]
 
 
 @extend_schema(

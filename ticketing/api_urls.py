@@ -15,6 +15,12 @@ urlpatterns = [
         name="expo-registrations",
     ),
     path("checkins/", api.CheckInView.as_view(), name="checkins"),
+    path("checkins/offline/", api.OfflineCheckInsView.as_view(), name="checkins-offline"),
+    path(
+        "expos/<slug:expo_slug>/scan-points/<slug:scan_point_slug>/offline/",
+        api.OfflineScanDataView.as_view(),
+        name="scan-point-offline",
+    ),
     path(
         "expos/<slug:expo_slug>/attendance/", api.AttendanceView.as_view(), name="expo-attendance"
     ),

@@ -522,6 +522,19 @@ class CheckIn(models.Model):
     # nonce from the same scanner (the device, or the user scanning without one) is
     # the same scan, answered from its row (``services.checkin``).
     nonce = models.CharField(max_length=100, blank=True, default="")
+    # A scan made while the scanner had no network and sent later: ``scanned_at`` is when
+    # the device scanned it, and ``result`` is what the gate showed then.
+    offline = models.BooleanField(_("made offline"), default=False)
+    # For a visitor an offline scanner let in: what the server would have answered
+    # instead (``already_inside`` through another gate, ``cancelled`` meanwhile …). The
+    # entry counts all the same, since the visitor is inside; the organisers review these.
+    conflict = models.CharField(
+        _("server would have answered"),
+        max_length=16,
+        choices=Result.choices,
+        blank=True,
+        default="",
+    )
 
     objects = ScopedManager(expo="expo")
 
@@ -545,6 +558,7 @@ class CheckIn(models.Model):
             models.Index(fields=["expo", "day", "result"], name="checkin_expo_day_result"),
             models.Index(fields=["scan_point", "day"], name="checkin_point_day"),
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="checkin_user"),
+            models.Index(fields=["expo"], condition=~Q(conflict=""), name="checkin_conflicts"),
         ]
 
     def __str__(self):

@@ -291,3 +291,76 @@ def valid_tickets_of(orders):
         .select_related("ticket_type__conference", "expo")
         .order_by("pk")
     )
+
+
+def offline_scan_data(scan_point):
+    """What a scanner keeps to decide at ``scan_point`` without the server (see
+    docs/codes.md, "Scanning offline"): the keys that verify codes, each ticket type's
+    days and whether it admits here, each valid ticket's type (and days, where they are
+    its own), and the cancelled tickets. The rules are the server's, applied here by
+    ``admission``, so the device only looks them up; what it cannot know is who is
+    inside elsewhere, or how full a place is."""
+    expo = scan_point.expo
+    open_days = admission.open_days(expo)
+    types = {
+        ticket_type.pk: ticket_type
+        for ticket_type in TicketType.objects.filter(expo=expo).select_related("conference")
+    }
+    type_days = {pk: admission.type_days(kind, open_days) for pk, kind in types.items()}
+    tickets, cancelled = [], []
+    rows = Ticket.objects.filter(expo=expo).order_by("pk")
+    for pk, type_id, status, valid_days, day in rows.values_list(
+        "pk", "ticket_type_id", "status", "valid_days", "day"
+    ).iterator(chunk_size=5000):
+        if status != Ticket.Status.VALID:
+            cancelled.append(pk)
+            continue
+        ticket = Ticket(valid_days=valid_days, day=day, ticket_type=types[type_id])
+        days = admission.ticket_days(ticket, open_days)
+        tickets.append([pk, type_id] if days == type_days[type_id] else [pk, type_id, _iso(days)])
+    session = scan_point.session
+    return {
+        "fetched_at": timezone.now(),
+        "expo": {"id": expo.pk, "slug": expo.slug, "time_zone": expo.time_zone},
+        "scan_point": {
+            "slug": scan_point.slug,
+            "kind": scan_point.kind,
+            "direction": scan_point.direction,
+            "day": expo.local_day(session.start).isoformat() if session else None,
+        },
+        "keys": [
+            {"key_id": key["key_id"], "public_key": key["public_key"]}
+            for key in codes.public_keys()
+            if not key["retired"]
+        ],
+        "ticket_types": [
+            {
+                "id": pk,
+                "name": translated(ticket_type, "name"),
+                "days": _iso(type_days[pk]),
+                "admits_here": _admits_here(ticket_type, scan_point),
+            }
+            for pk, ticket_type in types.items()
+        ],
+        "tickets": tickets,
+        "cancelled": cancelled,
+    }
+
+
+def _admits_here(ticket_type, scan_point):
+    """Whether the scan point admits the ticket type on a day the ticket is valid (as
+    ``services.checkin`` refuses ``not_valid_here``)."""
+    if scan_point.kind == ScanPoint.Kind.HALL:
+        return admission.admits_hall(ticket_type, scan_point.hall_id)
+    if scan_point.kind == ScanPoint.Kind.SESSION:
+        session = scan_point.session
+        if session.conference_id and not admission.admits_conference(
+            ticket_type, session.conference
+        ):
+            return False
+        return admission.admits_hall(ticket_type, session.room.hall_id)
+    return True
+
+
+def _iso(days):
+    return [day.isoformat() for day in days]

@@ -1,4 +1,8 @@
+import datetime as dt
+
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -227,6 +231,23 @@ class ScanPointSerializer(UniqueSlugInExpoMixin, serializers.ModelSerializer):
         return services.save_scan_point(scan_point)
 
 
+#: What an offline device may have shown at the gate: it cannot tell fullness, and lets
+#: every genuine badge out.
+OFFLINE_ENTRY_RESULTS = [
+    CheckIn.Result.ENTERED,
+    CheckIn.Result.ALREADY_INSIDE,
+    CheckIn.Result.NOT_VALID_TODAY,
+    CheckIn.Result.NOT_VALID_HERE,
+    CheckIn.Result.CANCELLED,
+    CheckIn.Result.INVALID_CODE,
+]
+OFFLINE_EXIT_RESULTS = [CheckIn.Result.EXITED, CheckIn.Result.INVALID_CODE]
+OFFLINE_RESULTS = [*OFFLINE_ENTRY_RESULTS, CheckIn.Result.EXITED]
+OFFLINE_CLOCK_SKEW = dt.timedelta(minutes=5)
+OFFLINE_MAX_AGE = dt.timedelta(days=30)
+OFFLINE_BATCH_SIZE = 500
+
+
 class CheckInRequestSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=500, trim_whitespace=True)
     scan_point = serializers.SlugField()
@@ -244,9 +265,75 @@ class CheckInRequestSerializer(serializers.Serializer):
     )
     scanned_at = MomentField(
         required=False,
-        help_text="When an offline scanner scanned the badge. Accepted and not used yet: the "
-        "scan counts when the server receives it.",
+        help_text="When an offline scanner scanned the badge. Used with `offline_result`: "
+        "the scan then counts on the day it was made; alone it is accepted and not used.",
     )
+    offline_result = serializers.ChoiceField(
+        choices=OFFLINE_RESULTS,
+        required=False,
+        help_text="For a scan made offline and sent later (with `nonce` and `scanned_at`): "
+        "the result the device showed at the gate. A visitor it let in is counted in "
+        "whatever the server would have answered; that answer comes back as `conflict`.",
+    )
+
+    def validate(self, data):
+        if "offline_result" in data:
+            validate_offline_scan(data)
+        return data
+
+
+def validate_offline_scan(data):
+    """An offline scan names its nonce and its moment, which is not in the future (a
+    device's clock may run a little fast) nor older than the server keeps scans for."""
+    errors = {}
+    leaving = data["direction"] == ScanPoint.Direction.OUT
+    if data["offline_result"] not in (OFFLINE_EXIT_RESULTS if leaving else OFFLINE_ENTRY_RESULTS):
+        errors["offline_result"] = [_("This is not an answer to a scan in this direction.")]
+    if not data.get("nonce"):
+        errors["nonce"] = [_("An offline scan needs its nonce.")]
+    scanned_at = data.get("scanned_at")
+    now = timezone.now()
+    if scanned_at is None:
+        errors["scanned_at"] = [_("An offline scan needs the time it was made.")]
+    elif scanned_at > now + OFFLINE_CLOCK_SKEW:
+        errors["scanned_at"] = [_("This time is in the future.")]
+    elif scanned_at < now - OFFLINE_MAX_AGE:
+        errors["scanned_at"] = [_("This scan is too old to be counted.")]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+class OfflineScanSerializer(CheckInRequestSerializer):
+    """One scan of an offline batch: the scan point is the batch's."""
+
+    scan_point = None
+    expo = None
+    nonce = serializers.CharField(max_length=100)
+    scanned_at = MomentField()
+    offline_result = serializers.ChoiceField(choices=OFFLINE_RESULTS)
+
+
+class OfflineBatchSerializer(serializers.Serializer):
+    scan_point = serializers.SlugField()
+    expo = serializers.SlugField(required=False)
+    scans = serializers.ListField(
+        child=serializers.DictField(),
+        max_length=OFFLINE_BATCH_SIZE,
+        allow_empty=True,
+        help_text="Oldest first, each as a scan of `POST /api/v1/checkins/` with `nonce`, "
+        "`scanned_at` and `offline_result` required.",
+    )
+
+
+class OfflineScanAnswerSerializer(serializers.Serializer):
+    nonce = serializers.CharField()
+    result = serializers.ChoiceField(choices=CheckIn.Result.choices, required=False)
+    conflict = serializers.ChoiceField(choices=CheckIn.Result.choices, allow_null=True)
+    errors = serializers.DictField(required=False, help_text="This scan was malformed.")
+
+
+class OfflineBatchAnswerSerializer(serializers.Serializer):
+    results = OfflineScanAnswerSerializer(many=True)
 
 
 class ScannedTicketSerializer(serializers.ModelSerializer):
@@ -268,6 +355,12 @@ class CheckInAnswerSerializer(serializers.Serializer):
     message = serializers.CharField(source="check_in.get_result_display")
     ticket = ScannedTicketSerializer(allow_null=True)
     occupancy = serializers.DictField()
+    offline = serializers.BooleanField(help_text="The scan was made offline and sent later.")
+    conflict = serializers.ChoiceField(
+        choices=CheckIn.Result.choices,
+        allow_null=True,
+        help_text="For a visitor let in offline: what the server would have answered instead.",
+    )
 
     def to_representation(self, answer):
         """The fields above, written out: building the nested serializer's fields cost a
@@ -285,6 +378,8 @@ class CheckInAnswerSerializer(serializers.Serializer):
             "message": str(CheckIn.Result(answer.check_in.result).label),
             "ticket": ticket,
             "occupancy": answer.occupancy,
+            "offline": answer.check_in.offline,
+            "conflict": answer.check_in.conflict or None,
         }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import scanner_app, views
 
 app_name = "ticketing"
 
@@ -9,6 +9,12 @@ attendees = "expos/<slug:expo_slug>/sessions/<int:session_id>/attendees"
 
 urlpatterns = [
     path("scan/<slug:expo_slug>/<slug:scan_point_slug>/", views.scanner, name="scanner"),
+    path("scan/<slug:expo_slug>/sw.js", scanner_app.service_worker, name="scanner-worker"),
+    path(
+        "scan/<slug:expo_slug>/<slug:scan_point_slug>/manifest.webmanifest",
+        scanner_app.manifest,
+        name="scanner-manifest",
+    ),
     path("expos/<slug:expo_slug>/register/", views.register, name="register"),
     path(mine, views.my_tickets, name="my-tickets"),
     path("expos/<slug:expo_slug>/my-tickets/", views.email_my_tickets, name="email-my-tickets"),

@@ -4,12 +4,14 @@ secret link in the confirmation e-mail."""
 import contextlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -508,6 +510,13 @@ def scanner(request, expo_slug, scan_point_slug):
         "signed_in": is_organiser(request.user, scan_point.expo),
         "scanner_config": {
             "checkinUrl": reverse("checkins"),
+            "offlineSyncUrl": reverse("checkins-offline"),
+            "offlineDataUrl": reverse(
+                "scan-point-offline", args=[scan_point.expo.slug, scan_point.slug]
+            ),
+            "workerUrl": reverse("ticketing:scanner-worker", args=[scan_point.expo.slug]),
+            "ed25519Url": static("vendor/noble-ed25519/index.js"),
+            "warnMinutes": settings.SCANNER_OFFLINE_WARN_MINUTES,
             "scanPoint": scan_point.slug,
             "expo": scan_point.expo.slug,
             "admitted": ["entered", "exited"],
@@ -516,6 +525,24 @@ def scanner(request, expo_slug, scan_point_slug):
                 "unreachable": _("No connection to the server. Scan again."),
                 "retrying": _("No answer yet: trying again…"),
                 "refused": _("The scanner's key was refused. Enter it again."),
+                "online": _("Online: badges are checked by the server."),
+                "offline": _("Offline: badges are checked on this device."),
+                "pending": _("Scans waiting to be sent: %(count)s"),
+                "age": _("Keys and cancelled tickets updated %(minutes)s min ago."),
+                "noData": _(
+                    "This device has no keys and cancelled tickets yet: connect to the "
+                    "network to fetch them."
+                ),
+                "stale": _(
+                    "Older than %(minutes)s minutes: connect to the network to update them."
+                ),
+                "unknown": _(
+                    "This ticket is newer than this device's list. Check it at a connected scanner."
+                ),
+                "syncRefused": _(
+                    "The server refused this device's key: the scans wait until it is "
+                    "entered again."
+                ),
             },
         },
     }

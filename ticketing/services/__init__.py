@@ -6,6 +6,7 @@ from .bookings import book_session, cancel_booking, waitlist_position
 from .checkin import ScanAnswer, check_in, place_of
 from .day_limits import save_day_limit
 from .idempotency import register_once, request_hash
+from .offline import check_in_offline
 from .order_links import email_order_links
 from .quotas import save_ticket_type, sync_quotas
 from .registration import Attendee, cancel_ticket, register, stop_sharing_contact
@@ -19,6 +20,7 @@ __all__ = [
     "cancel_booking",
     "cancel_ticket",
     "check_in",
+    "check_in_offline",
     "email_order_links",
     "follow_release",
     "place_of",

@@ -24,10 +24,64 @@ class RepeatedScan(Exception):
     """The scanner already sent this nonce: the scan's writes are rolled back."""
 
 
-def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None):
+class Tally:
+    """Counter moves held back, to be made together just before a batch of scans commits
+    (``services.offline``): each place's counter row, the one every gate's scans contend
+    for, is then locked once for the batch, and only at its end."""
+
+    def __init__(self, base=None):
+        self.moves = {}
+        self.base = base  # the batch's tally, when this one holds one scan's moves
+
+    def add(self, place, day, inside, entries):
+        moved = self.moves.get((place, day), (0, 0))
+        self.moves[(place, day)] = (moved[0] + inside, moved[1] + entries)
+
+    def merge(self, other):
+        for (place, day), (inside, entries) in other.moves.items():
+            self.add(place, day, inside, entries)
+
+    def inside(self, place, day):
+        """How many more are inside than the counter row says."""
+        held = self.moves.get((place, day), (0, 0))[0]
+        return held + (self.base.inside(place, day) if self.base else 0)
+
+    def apply(self, expo_id):
+        """Make the moves, innermost places first (as ``_count_out``)."""
+        for (place, day), (inside, entries) in sorted(
+            self.moves.items(), key=lambda item: (*_nesting_order(item[0][0]), item[0][1])
+        ):
+            if inside or entries:
+                _move_counters(expo_id, place, day, inside=inside, entries=entries)
+        self.moves = {}
+
+
+def check_in(
+    code,
+    scan_point,
+    direction,
+    *,
+    device=None,
+    user=None,
+    nonce=None,
+    scanned_at=None,
+    offline_result=None,
+    tally=None,
+    savepoint=True,
+):
     """Scan a badge at ``scan_point``: verify its code, apply the admission rules and
     count the visitor in or out. Every scan is stored as a ``CheckIn`` with its result,
     refused or not; a wrong ``direction`` for the scan point is bad input.
+
+    A scan made offline comes with ``scanned_at`` and the ``offline_result`` the device
+    showed at the gate, and counts on the day it was made. What happened at the gate is
+    what is stored: a visitor the device let in is inside whatever the server would have
+    said (see ``_admitted_offline``), and one it refused did not get in. Exits are
+    decided here as online, since nobody is kept inside. With a ``tally``, the counters
+    are not moved but added to it (and the answer has no occupancy): a batch of offline
+    scans moves them once, in its own transaction, which this scan's becomes part of.
+    Without a ``savepoint`` (in a batch that found its repeats beforehand), a repeat
+    raises ``RepeatedScan`` and the batch's whole transaction is rolled back.
 
     A scanner that retries a scan whose answer it lost sends the scan's ``nonce`` again:
     that answers the first scan's result with the place's counters now, and stores and
@@ -51,16 +105,29 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
             }
         )
     expo = scan_point.expo
-    now = timezone.now()
+    offline = offline_result is not None
+    now = scanned_at if offline else timezone.now()
     day = expo.local_day(now)
     place = place_of(scan_point)
     ticket_id = _ticket_id_of(code, expo)
+    held = Tally(base=tally) if tally is not None else None
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             ticket = _locked_ticket(ticket_id, expo) if ticket_id is not None else None
-            counters, left = None, []
+            counters, left, conflict = None, [], ""
+            counted = False  # the counters moved already (or were held back)
             if ticket is None:
                 result = CheckIn.Result.INVALID_CODE
+                if offline_result == CheckIn.Result.ENTERED:
+                    conflict = result  # let in, but there is no ticket to count
+            elif offline and direction == ScanPoint.Direction.IN:
+                if offline_result == CheckIn.Result.ENTERED:
+                    result, conflict, counters = _admitted_offline(
+                        ticket, scan_point, place, day, held
+                    )
+                    counted = True
+                else:
+                    result = offline_result
             elif not ticket.is_valid:
                 result, left = _scan_cancelled(ticket, place, direction, day)
             else:
@@ -80,9 +147,17 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
                 device=device,
                 user=user,
                 nonce=nonce or "",
+                offline=offline,
+                conflict=conflict,
             )
             _insert_check_in(check_in)
-            if counters is None:
+            if held is not None:
+                if result == CheckIn.Result.ENTERED and not counted:
+                    held.add(place, day, inside=1, entries=1)
+                elif result == CheckIn.Result.EXITED:
+                    for gone in left:
+                        held.add(gone, day, inside=-1, entries=0)
+            elif counters is None:
                 if result == CheckIn.Result.ENTERED:
                     counters = _move_counters(expo.pk, place, day, inside=1, entries=1)
                 elif result == CheckIn.Result.EXITED:
@@ -95,7 +170,12 @@ def check_in(code, scan_point, direction, *, device=None, user=None, nonce=None)
                 )
             )
     except RepeatedScan:
+        if not savepoint:
+            raise
         return _first_answer(scan_point, direction, ticket_id, place, day, device, user, nonce)
+    if held is not None:
+        tally.merge(held)
+        return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=None)
     return ScanAnswer(check_in=check_in, ticket=ticket, occupancy=_occupancy(scan_point, counters))
 
 
@@ -163,6 +243,8 @@ def _insert_check_in(check_in):
         check_in.device_id,
         check_in.user_id,
         check_in.nonce,
+        check_in.offline,
+        check_in.conflict,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql.INSERT_CHECK_IN_SQL, params)
@@ -200,6 +282,41 @@ def _refusal(ticket, scan_point, day):
         if admission.session_refusal(ticket, session, open_days) is not None:
             return CheckIn.Result.NOT_VALID_HERE
     return None
+
+
+def _admitted_offline(ticket, scan_point, place, day, held=None):
+    """Count a visitor that an offline scanner let in, and say what the server would
+    have answered instead (``""`` when it agrees). They are inside: the entry counts, and
+    puts them inside the place unless they were inside already (then only the entries
+    move, as a recount of the rows does). Returns ``(result, conflict, counters)``; with
+    ``held`` (a ``Tally``), the counters are added to it and ``None`` comes back."""
+    verdict = (
+        (_refusal(ticket, scan_point, day) or CheckIn.Result.ENTERED)
+        if ticket.is_valid
+        else CheckIn.Result.CANCELLED
+    )
+    arrived = _arrive(ticket, place, day)
+    if held is not None:
+        held.add(place, day, inside=int(arrived), entries=1)
+        counters = None
+    else:
+        counters = _move_counters(scan_point.expo_id, place, day, inside=int(arrived), entries=1)
+    if not arrived:
+        if verdict == CheckIn.Result.ENTERED:
+            verdict = CheckIn.Result.ALREADY_INSIDE
+    elif verdict == CheckIn.Result.ENTERED:
+        limit, full = _limit_for(ticket, scan_point, place, day)
+        if limit is not None:
+            # A batch holds its moves back: the place's count is the row's and the batch's.
+            inside = counters[0] if counters else _inside_with(scan_point, place, day, held)
+            if inside > limit:
+                verdict = full
+    conflict = "" if verdict == CheckIn.Result.ENTERED else verdict
+    return CheckIn.Result.ENTERED, conflict, counters
+
+
+def _inside_with(scan_point, place, day, held):
+    return _read_counters(scan_point.expo_id, place, day)[0] + held.inside(place, day)
 
 
 #: The place of the expo's gates; every other place (``hall:<id>``, ``session:<id>``) is

@@ -51,8 +51,8 @@ LEAVE_HALL_SQL = (
 # no row comes back (``checkin.RepeatedScan``).
 INSERT_CHECK_IN_SQL = (
     f"INSERT INTO {_table(CheckIn)} (expo_id, scan_point_id, ticket_id, direction, result, "
-    "day, scanned_at, device_id, user_id, nonce) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id"
+    "day, scanned_at, device_id, user_id, nonce, offline, conflict) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id"
 )
 MOVE_COUNTERS_SQL = (
     f"UPDATE {_table(Occupancy)} SET inside = inside + %s, entries = entries + %s "
