@@ -70,6 +70,7 @@ def test_the_catalogues_hold_every_message_of_the_code(tmp_path):
         "ticketing",
         "exhibitors",
         "proposals",
+        "scheduling",
         "realtime",
         "outbox",
         "templates",
