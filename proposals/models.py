@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from events import translations
-from events.models import Expo, Session, Track, translations_field, validate_single_line
+from events.models import (
+    Expo,
+    Session,
+    Track,
+    translations_field,
+    validate_day_list,
+    validate_single_line,
+)
 from exhibitors.models import Exhibitor
 from expo.validation import validate_day
 
@@ -48,17 +55,9 @@ def validate_kinds(value):
         )
 
 
-def validate_days(value):
-    """A list of ``YYYY-MM-DD`` days; whether they are open days is the services' rule."""
-    if not isinstance(value, list):
-        raise ValidationError(_("Give the days as a list of YYYY-MM-DD dates."))
-    for day in value:
-        try:
-            validate_day(dt.date.fromisoformat(day))
-        except (TypeError, ValueError):
-            raise ValidationError(
-                _("“%(day)s” is not a YYYY-MM-DD date."), params={"day": str(day)[:20]}
-            ) from None
+# The preferred days are checked as the events' lists of days are; migration 0001 names
+# the validator by this name.
+validate_days = validate_day_list
 
 
 class Call(models.Model):
@@ -208,7 +207,7 @@ class Proposal(models.Model):
         validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
     )
     preferred_days = models.JSONField(
-        _("preferred days"), default=list, blank=True, validators=[validate_days]
+        _("preferred days"), default=list, blank=True, validators=[validate_day_list]
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
