@@ -299,13 +299,13 @@ def test_the_proposer_is_told_in_the_proposals_language_once(
     services.accept_proposals(call.expo, [swedish.pk, english.pk], by=organiser)  # a retry
     send_queued_mail()
     assert sorted(message.subject for message in mail.outbox) == [
-        "Accepted for Stadsmässan: Bikupor",
+        "Antaget till Stadsmässan: Bikupor",
         "Your proposal to City Expo: Beehives",
     ]
     accepted = next(m for m in mail.outbox if "Bikupor" in m.subject)
     assert accepted.to == ["pia@example.org"]
     assert "https://expo.example/expos/future/call/" in accepted.body
-    assert "is accepted" in accepted.body
+    assert "har antagits till programmet" in accepted.body
     rejected = next(m for m in mail.outbox if "Beehives" in m.subject)
     assert "not in the programme this time" in rejected.body
 
