@@ -269,7 +269,13 @@ def exhibitor_page(request, expo_slug, pk):
         Exhibitor.objects.prefetch_related(
             "themes",
             Prefetch("booth_days", queryset=BoothDay.objects.select_related("booth__hall")),
-            Prefetch("sessions", queryset=Session.objects.select_related("room__hall", "expo")),
+            # Only the sessions of the released programme: the plan is the organisers'.
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(start__isnull=False)
+                .select_related("room__hall", "expo")
+                .order_by("start"),
+            ),
         ),
         expo=expo,
         pk=pk,
