@@ -4,8 +4,9 @@ A gate scanner sends scan after scan with the same device key, at the same scan 
 in an expo whose opening days are settled long before. Reading those from the database
 on every scan cost more than the scan's own writes, so they are remembered here for
 ``SECONDS``. A change saved in this process forgets them at once (``forget`` listens to
-the models' signals); other processes see it within ``SECONDS``: a device revoked in the
-admin stops scanning, and a hall's new capacity applies, at most that much later.
+the models' signals and to a release of the schedule); other processes see it within
+``SECONDS``: a device revoked in the admin stops scanning, and a hall's new capacity
+applies, at most that much later.
 
 Only what exists is remembered, so unknown keys or slugs cannot fill the memory.
 """
@@ -16,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from events import selectors as programme
 from events.models import Expo, Hall, OpeningDay, Room, Session
+from events.signals import schedule_released
 
 from .models import ScannerDevice, ScanPoint, TicketType
 
@@ -91,3 +93,6 @@ for model in (Expo, OpeningDay, Hall, Room, Session, TicketType, ScanPoint, Scan
     post_save.connect(forget, sender=model, dispatch_uid=f"lookups-save-{model.__name__}")
     post_delete.connect(forget, sender=model, dispatch_uid=f"lookups-delete-{model.__name__}")
 m2m_changed.connect(forget, sender=TicketType.halls.through, dispatch_uid="lookups-halls")
+# A release moves sessions in bulk, without a save of each: a session door must not keep
+# admitting to a session the release took out of the programme.
+schedule_released.connect(forget, dispatch_uid="lookups-schedule-released")

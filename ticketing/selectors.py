@@ -150,7 +150,8 @@ def attendance(expo, day=None, *, now=None):
         {
             "id": session.pk,
             "title": translated(session, "title"),
-            "room": translated(session.room, "name"),
+            # A session a release took out of the programme keeps the people it counted.
+            "room": translated(session.room, "name") if session.room else "",
             "present": counters[f"session:{session.pk}"].inside,
             "capacity": session.seats,
         }
