@@ -116,14 +116,25 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'expo.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A kept connection is tested before a request reuses it, so one that a restart of
+        # PostgreSQL or PgBouncer broke is replaced instead of failing that request.
+        conn_health_checks=env_flag("DB_CONN_HEALTH_CHECKS"),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
-    "DB_PREPARED_STATEMENTS", default=True
+# DATABASE_URL names a connection pooler in transaction mode (PgBouncer's
+# pool_mode = transaction): each transaction may run on another server connection, so
+# nothing may outlive one. That rules out prepared statements and the server-side cursors
+# (WITH HOLD) that ``QuerySet.iterator()`` opens outside a transaction.
+DB_TRANSACTION_POOLING = env_flag("DB_TRANSACTION_POOLING")
+if DB_TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and env_flag("DB_PREPARED_STATEMENTS", default=True)
+    and not DB_TRANSACTION_POOLING
 ):
     # Server-side binding lets PostgreSQL prepare the statements each connection repeats,
-    # which saves it parsing and planning them on every request. Turn it off behind a
-    # connection pooler in transaction mode (PgBouncer), where prepared statements break.
+    # which saves it parsing and planning them on every request.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )

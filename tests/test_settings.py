@@ -1,5 +1,6 @@
 """The environment picks the database and channel layer; DEBUG off still serves."""
 
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,38 @@ def test_static_files_are_served_with_debug_off(client):
 def test_languages_are_english_swedish_finnish_and_danish():
     assert [code for code, _name in settings.LANGUAGES] == ["en", "sv", "fi", "da"]
     assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+
+
+def settings_under(**environment):
+    """The database settings a process started with ``environment`` would have."""
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'], default=str))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "expo.settings", **environment}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_postgresql_prepares_statements_unless_behind_a_transaction_pooler():
+    url = "postgres://expo@db.internal:5432/expo"
+    direct = settings_under(DATABASE_URL=url)
+    assert direct["OPTIONS"]["server_side_binding"] is True
+    assert not direct.get("DISABLE_SERVER_SIDE_CURSORS")
+
+    pooled = settings_under(DATABASE_URL=url, DB_TRANSACTION_POOLING="1")
+    assert "server_side_binding" not in pooled.get("OPTIONS", {})
+    assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
+
+
+def test_kept_connections_are_checked_when_asked():
+    url = "postgres://expo@db.internal:5432/expo"
+    assert settings_under(DATABASE_URL=url)["CONN_HEALTH_CHECKS"] is False
+    checked = settings_under(DATABASE_URL=url, DB_CONN_MAX_AGE="600", DB_CONN_HEALTH_CHECKS="1")
+    assert (checked["CONN_MAX_AGE"], checked["CONN_HEALTH_CHECKS"]) == (600, True)
