@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+PGBOUNCER := /usr/sbin/pgbouncer
 
-.PHONY: run test lint format browser messages lock
+.PHONY: run test lint format browser messages lock topology pgbouncer
 
 LOCK := requirements.lock
 
@@ -59,6 +60,23 @@ browser:
 			apt-get update -q && apt-get install -y -q chromium; \
 		else \
 			echo "No $(CHROMIUM): the browser tests will be skipped (apt-get install chromium)"; \
+		fi; \
+	fi
+
+# The production topology end to end (tests/topology): PgBouncer in transaction mode,
+# two ASGI app processes and the outbox worker on PostgreSQL and Redis. Not part of
+# `make test`; needs PostgreSQL (TOPOLOGY_POSTGRES) and Redis (TOPOLOGY_REDIS_URL).
+topology: $(INSTALLED) pgbouncer
+	$(BIN)/python -m pytest -m topology tests/topology
+
+# The topology test drives Debian's pgbouncer package; install it when it is missing.
+pgbouncer:
+	@if [ ! -x $(PGBOUNCER) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's pgbouncer for the topology test"; \
+			apt-get update -q && apt-get install -y -q pgbouncer; \
+		else \
+			echo "No $(PGBOUNCER): the topology test will be skipped (apt-get install pgbouncer)"; \
 		fi; \
 	fi
 
