@@ -20,8 +20,6 @@ BUDGET = 200  # registrations per second on a 2-core machine
 
 def build_expo():
     from events.models import Expo
-    from ticketing import services
-    from ticketing.models import TicketType
 
     today = dt.date.today()
     expo = Expo.objects.create(
@@ -30,6 +28,14 @@ def build_expo():
         start_date=today,
         end_date=today + dt.timedelta(days=34),
     )
+    add_day_ticket(expo)
+
+
+def add_day_ticket(expo):
+    """The day ticket the clients register for, with a total and a per-day quota."""
+    from ticketing import services
+    from ticketing.models import TicketType
+
     services.save_ticket_type(
         TicketType(
             expo=expo,
@@ -40,6 +46,32 @@ def build_expo():
             day_capacity=1_000_000,
         )
     )
+
+
+def registration_request(day):
+    """What a client sends: one attendee each time, a day ticket for ``day``."""
+
+    def register(client, n):
+        body = json.dumps(
+            {
+                "ticket_type": "day",
+                "day": day,
+                "attendees": [
+                    {
+                        "name": f"Åsa Öberg {client}-{n}",
+                        "email": f"visitor{client}-{n}@example.org",
+                    }
+                ],
+            }
+        )
+        return (
+            "POST",
+            "/api/v1/expos/bench-expo/registrations/",
+            body,
+            {"Content-Type": "application/json"},
+        )
+
+    return register
 
 
 def main():
@@ -53,25 +85,7 @@ def main():
         build_expo()
         day = dt.date.today().isoformat()
 
-        def register(client, n):
-            body = json.dumps(
-                {
-                    "ticket_type": "day",
-                    "day": day,
-                    "attendees": [
-                        {
-                            "name": f"Åsa Öberg {client}-{n}",
-                            "email": f"visitor{client}-{n}@example.org",
-                        }
-                    ],
-                }
-            )
-            return (
-                "POST",
-                "/api/v1/expos/bench-expo/registrations/",
-                body,
-                {"Content-Type": "application/json"},
-            )
+        register = registration_request(day)
 
         with harness.served(args.workers) as port:
             print(f"{args.workers} Gunicorn workers, {args.clients} clients, {args.seconds:.0f} s")
