@@ -63,31 +63,92 @@ def app_settings(mode, bouncer_url):
         os.environ.update(saved)
 
 
+def cpu_seconds(pid):
+    """User and system CPU time a process has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid):
+    """The processes started from ``pid``, by name: the app's and PgBouncer."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            name, rest = stat.read_text().rsplit(")", 1)
+            children.setdefault(int(rest.split()[1]), []).append(
+                (int(stat.parent.name), name.split("(", 1)[1])
+            )
+    found, parents = {}, [pid]
+    while parents:
+        for child, name in children.get(parents.pop(), []):
+            found[child] = name
+            parents.append(child)
+    return found
+
+
+def postgres_backends():
+    """The server processes of the bench's database, but this process's own."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def cpu_by_part():
+    """CPU seconds used so far by the app processes, PgBouncer and PostgreSQL."""
+    parts = {"app": 0.0, "pgbouncer": 0.0, "postgres": 0.0}
+    for pid, name in descendants(os.getpid()).items():
+        parts["pgbouncer" if name == "pgbouncer" else "app"] += cpu_seconds(pid)
+    parts["postgres"] = sum(cpu_seconds(pid) for pid in postgres_backends())
+    return parts
+
+
 def measure(mode, workers, bouncer_url, next_request, args, label):
+    """Rate, latencies, answers and the CPU milliseconds each part spent a request."""
     with app_settings(mode, bouncer_url), harness.served(workers) as port:
         # Every worker's first requests import, connect and fill its lookups: not counted.
         harness.hammer(
             port, next_request, clients=args.clients, seconds=args.warmup, label="warm-up"
         )
+        before = cpu_by_part()
         elapsed, latencies, answers = harness.hammer(
             port, next_request, clients=args.clients, seconds=args.seconds, label=label
         )
-    return elapsed, latencies, answers
+        after = cpu_by_part()
+    requests = max(1, sum(answers.values()))
+    cost = {part: (after[part] - before[part]) / requests * 1000 for part in before}
+    return elapsed, latencies, answers, cost
 
 
-def report(kind, results, budget, ok):
-    """One line a configuration: the rate beside the budget and the baseline's."""
-    print(f"\n{kind} (answers {ok} counted)")
-    for workers in sorted({workers for _mode, workers in results}):
-        baseline = sum(results[MODES[0], workers]) / len(results[MODES[0], workers])
+def report(kind, results, budget):
+    """A line a setup: the rates beside the budget and the baseline's, and the CPU each
+    part spent a request (the steadier figure on a busy machine)."""
+    print(f"\n{kind}   budget: >= {budget}/s")
+    for workers in (1, 2):
+        baseline = mean(rate for rate, _cost in results[MODES[0], workers])
         for mode in MODES:
-            rates = results[mode, workers]
-            mean = sum(rates) / len(rates)
+            runs = results[mode, workers]
+            rate = mean(rate for rate, _cost in runs)
+            cost = {part: mean(cost[part] for _rate, cost in runs) for part in runs[0][1]}
             print(
                 f"  {workers} process{'es' if workers > 1 else ''}, {mode:34s} "
-                f"{', '.join(f'{rate:.0f}' for rate in rates)}/s (mean {mean:.0f}/s, "
-                f"{mean / baseline - 1:+.0%} against the baseline)   budget: >= {budget}/s"
+                f"{', '.join(f'{rate:.0f}' for rate, _cost in runs)}/s (mean {rate:.0f}/s, "
+                f"{rate / baseline - 1:+.0%} against the baseline); CPU ms a request: "
+                + ", ".join(f"{part} {ms:.1f}" for part, ms in cost.items())
+                + f", total {sum(cost.values()):.1f}"
             )
+
+
+def mean(values):
+    values = list(values)
+    return sum(values) / len(values)
 
 
 def main():
@@ -117,20 +178,22 @@ def main():
             body = json.dumps({"code": next(unscanned), "scan_point": f"gate-{client % 4}"})
             return "POST", "/api/v1/checkins/", body, headers
 
-        registrations, check_ins, latencies = {}, {}, {}
+        results = {"registration": {}, "check-in": {}}
+        latencies = {}
         with pgbouncer_in_front() as bouncer_url:
             for mode, workers in setups:
                 print(f"{workers} Gunicorn workers, {mode}, {args.clients} clients")
-                elapsed, spread, answers = measure(
-                    mode, workers, bouncer_url, register, args, "registrations"
-                )
-                registrations.setdefault((mode, workers), []).append(answers.get(201, 0) / elapsed)
-                latencies[mode, workers, "registration"] = harness.describe_latency(spread)
-                print(f"  answers {answers}")
-                elapsed, spread, answers = measure(mode, workers, bouncer_url, scan, args, "scans")
-                check_ins.setdefault((mode, workers), []).append(answers.get(200, 0) / elapsed)
-                latencies[mode, workers, "check-in"] = harness.describe_latency(spread)
-                print(f"  answers {answers}")
+                for kind, next_request, ok in [
+                    ("registration", register, 201),
+                    ("check-in", scan, 200),
+                ]:
+                    elapsed, spread, answers, cost = measure(
+                        mode, workers, bouncer_url, next_request, args, kind
+                    )
+                    rate = answers.get(ok, 0) / elapsed
+                    results[kind].setdefault((mode, workers), []).append((rate, cost))
+                    latencies[kind, workers, mode] = harness.describe_latency(spread)
+                    print(f"  {kind}: {rate:.0f}/s, answers {answers}")
 
         from ticketing import services
         from ticketing.models import Quota, Ticket
@@ -139,10 +202,10 @@ def main():
         counted = Quota.objects.get(ticket_type__slug="day", day__isnull=True).used
         differences = services.recount_attendance()
 
-    report("Registrations", registrations, registration.BUDGET, 201)
-    report("Check-ins", check_ins, checkin.BUDGET_RATE, 200)
+    report("Registrations", results["registration"], registration.BUDGET)
+    report("Check-ins", results["check-in"], checkin.BUDGET_RATE)
     print("\nLatency of the last round:")
-    for (mode, workers, kind), text in latencies.items():
+    for (kind, workers, mode), text in latencies.items():
         print(f"  {kind:12s} {workers} process{'es' if workers > 1 else ''}, {mode:34s} {text}")
     consistent = sold == counted and not differences
     print(
