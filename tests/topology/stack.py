@@ -9,13 +9,12 @@ import contextlib
 import http.client
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 from pathlib import Path
-
-from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PGBOUNCER = Path("/usr/sbin/pgbouncer")
@@ -82,9 +81,13 @@ def pgbouncer(folder, server_url, database_name, pool_size=8):
         yield port
 
 
-def accepts(port):
-    import socket
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
+
+def accepts(port):
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
