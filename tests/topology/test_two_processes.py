@@ -10,6 +10,7 @@ database of the test's own: it is emptied) and Debian's ``pgbouncer``.
 """
 
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -35,8 +36,6 @@ CLIENTS = 16
 
 
 def request(port, method, path, body=None, headers=None):
-    import http.client
-
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     payload = json.dumps(body) if body is not None else None
     connection.request(
@@ -44,11 +43,6 @@ def request(port, method, path, body=None, headers=None):
     )
     response = connection.getresponse()
     return response.status, json.loads(response.read() or b"null")
-
-
-def needs(what, available):
-    if not available:
-        pytest.skip(what)
 
 
 @pytest.fixture
@@ -78,7 +72,8 @@ def redis_db():
 def database():
     import psycopg
 
-    needs(f"needs Debian's pgbouncer at {stack.PGBOUNCER}", stack.PGBOUNCER.exists())
+    if not stack.PGBOUNCER.exists():
+        pytest.skip(f"needs Debian's pgbouncer at {stack.PGBOUNCER} (make topology installs it)")
     try:
         psycopg.connect(POSTGRES, connect_timeout=3).close()
     except psycopg.OperationalError as error:
