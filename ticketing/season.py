@@ -99,7 +99,8 @@ def no_progress(name, total):
 
 def seed_season(expo, visitors, *, seed=2026, checkins_per_visitor=5, append=False, stage=None):
     """Add ``visitors`` tickets and their season to ``expo`` in one transaction. Refuses
-    (``SeasonExists``) when the expo holds tickets already, unless ``append``.
+    (``Conflict``, ``season_exists``) when the expo holds tickets already, unless
+    ``append``.
 
     ``stage(name, total)`` is a context manager yielding ``update(done)``, for a progress
     bar per stage."""
