@@ -681,7 +681,8 @@ class _SeasonBuilder:
         if first >= last:
             return None
         door = self.sessions[day][self.between(first, min(last, first + 8) - 1)]
-        return door if door.end + 300 < leave else None
+        # Out of the door and the hall before the visitor leaves (and before now, today).
+        return door if door.end + 1800 < leave else None
 
     def _admits(self, ticket_type, door):
         if ticket_type.halls and door.hall not in ticket_type.halls:
