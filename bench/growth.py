@@ -249,12 +249,12 @@ def verdicts(sizes, table):
         if isinstance(base, Unavailable):
             judged[name] = ("n/a", str(base))
             continue
-        worst = None
+        worst, excess = None, 1.0
         for size in sizes[1:]:
             allowed = (size / smallest) ** GROWTH_EXPONENT
             ratio = row[size] / base
-            if ratio > allowed and row[size] - base > NOISE_FLOOR:
-                worst = f"×{ratio:.1f} at {size:,} (bound ×{allowed:.1f})"
+            if ratio / allowed > excess and row[size] - base > NOISE_FLOOR:
+                worst, excess = f"×{ratio:.1f} at {size:,} (bound ×{allowed:.1f})", ratio / allowed
         if worst is None:
             judged[name] = ("ok", "")
         elif name in LINEAR_BY_DESIGN:
