@@ -32,6 +32,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+import random
 import secrets
 import time
 from importlib import import_module
@@ -45,6 +46,7 @@ from psycopg.copy import QueuedLibpqWriter
 from events.selectors import opening_windows
 from expo.errors import Conflict
 
+from . import admission
 from .models import CheckIn, Quota, ScannerDevice, ScanPoint, Ticket, TicketType
 from .season_people import ORGANISATIONS, email_of, name_of
 from .services.checkin import EXPO, HALL
@@ -227,8 +229,6 @@ class _SessionDoor:
 
 class _SeasonBuilder:
     def __init__(self, expo, visitors, seed, checkins_per_visitor, stage):
-        import random
-
         self.expo, self.visitors, self.stage = expo, visitors, stage
         self.rng = random.Random(seed)
         chance = self.rng.random
@@ -255,14 +255,13 @@ class _SeasonBuilder:
 
     def _window(self, day, opens, closes):
         """The moments (epoch seconds) visitors can scan on ``day``: its opening hours,
-        before local midnight (a scan after it counts on the next day) and before now."""
+        before local midnight (a scan after it counts on the next day). A visit today
+        also ends by now (``_one_visit``)."""
         midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=self.expo.tz)
         return int(opens.timestamp()), int(min(closes, midnight).timestamp()) - 60
 
     def _types(self):
         index = {day: n for n, day in enumerate(self.days)}
-        from . import admission
-
         types = []
         for ticket_type in TicketType.objects.filter(
             expo=self.expo, kind__in=list(KIND_SHARES)
