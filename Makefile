@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 PGBOUNCER := /usr/sbin/pgbouncer
 
-.PHONY: run test lint format browser messages lock topology pgbouncer
+.PHONY: run test lint format browser messages lock topology pgbouncer bench-growth
 
 LOCK := requirements.lock
 
@@ -79,6 +79,11 @@ pgbouncer:
 			echo "No $(PGBOUNCER): the topology test will be skipped (apt-get install pgbouncer)"; \
 		fi; \
 	fi
+
+# How everyday operations grow from a season of 10,000 visitors to 100,000, on
+# PostgreSQL; fails when one grows like a scan of the season (bench/growth.py).
+bench-growth: $(INSTALLED)
+	$(BIN)/python bench/growth.py --sizes 10000,100000
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
