@@ -214,14 +214,12 @@ class Sampler:
             )
 
 
-def from_database(expo_slug, ticket_type_slug):
+def from_database(expo_slug, ticket_type_slug, ways):
     """Print runs over the database's tickets: the command's way and the API's."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django_scopes import scope, scopes_disabled
+    from django_scopes import scopes_disabled
 
     from events.models import Expo
-    from ticketing import badges, selectors
     from ticketing.models import TicketType
 
     with scopes_disabled():
@@ -232,7 +230,19 @@ def from_database(expo_slug, ticket_type_slug):
         )
     print(f"RSS at start: {resident_mib():.0f} MiB")
 
-    # As manage.py print_badges writes them (its progress bar aside).
+    if "command" in ways:
+        print_run(expo, ticket_type)
+    if "api" in ways:
+        api_run(expo, ticket_type_slug, organiser)
+    baseline(expo, ticket_type)
+
+
+def print_run(expo, ticket_type):
+    """As manage.py print_badges writes them (its progress bar aside)."""
+    from django_scopes import scope
+
+    from ticketing import badges, selectors
+
     sampler = Sampler()
     started = time.perf_counter()
     with scope(expo=expo.pk):
@@ -246,8 +256,12 @@ def from_database(expo_slug, ticket_type_slug):
     sampler.end()
     sampler.report("print_badges' way (iterator, streamed)", time.perf_counter() - started)
 
-    # As the API serves them, read chunk by chunk as a client would.
-    client = Client()
+
+def api_run(expo, ticket_type_slug, organiser):
+    """As the API serves them, read chunk by chunk as a client would."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
     client.force_login(organiser)
     query = f"?ticket_type={ticket_type_slug}" if ticket_type_slug else ""
     sampler = Sampler()
@@ -259,6 +273,7 @@ def from_database(expo_slug, ticket_type_slug):
         size += len(chunk)
         if size >= mark:
             sampler.samples.append((f"{size / 2**20:.0f} MiB of PDF", resident_mib()))
+            print(f"  {sampler.samples[-1][0]}: RSS {sampler.samples[-1][1]:.0f} MiB", flush=True)
             mark = next(marks, float("inf"))
     sampler.samples.append((f"{size / 2**20:.0f} MiB of PDF (the end)", resident_mib()))
     seconds = time.perf_counter() - started
@@ -267,7 +282,13 @@ def from_database(expo_slug, ticket_type_slug):
         + ", ".join(f"{mib:.0f} MiB at {at}" for at, mib in sampler.samples)
     )
 
-    # The baseline: the same tickets held at once, as iterating the queryset itself would.
+
+def baseline(expo, ticket_type):
+    """The same tickets held at once, as iterating the queryset itself would."""
+    from django_scopes import scope
+
+    from ticketing import selectors
+
     before = resident_mib()
     with scope(expo=expo.pk):
         held = list(selectors.expo_tickets(expo, ticket_type=ticket_type or None, status="valid"))
@@ -282,13 +303,19 @@ def main():
     parser.add_argument("--badges", type=int, default=2000)
     parser.add_argument("--expo", help="Print from the database: this expo's valid tickets.")
     parser.add_argument("--ticket-type", help="With --expo: only this ticket type.")
+    parser.add_argument(
+        "--way",
+        choices=["command", "api"],
+        action="append",
+        help="With --expo: only print_badges' way or only the API's (default both).",
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
     if args.expo:
-        from_database(args.expo, args.ticket_type)
+        from_database(args.expo, args.ticket_type, args.way or ["command", "api"])
         return
     from ticketing import badges
 
