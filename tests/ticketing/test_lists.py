@@ -290,3 +290,19 @@ def test_walking_the_tickets_gives_each_once_with_sales_in_between(
     services.register(expo, day_ticket, [attendee("Dag")], day=dt.date(2026, 6, 3))
     day_rows = walk(organiser_api, TICKETS, {"ticket_type": "day", "page_size": 1})
     assert [row["holder_name"] for row in day_rows] == ["Dag"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"ticket_type": "nope"}, "ticket_type"),
+        ({"ticket_type": "sea\x00son"}, "ticket_type"),
+        ({"day": "9999-12-31"}, "day"),
+        ({"day": "2026-06-02\x00"}, "day"),
+        ({"status": "lost"}, "status"),
+    ],
+)
+def test_bad_ticket_filters_are_400_on_their_field(organiser_api, tickets, params, field):
+    response = organiser_api.get(TICKETS, params)
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
