@@ -1,6 +1,7 @@
 """Badges per second in one process, against the naive way, on the same signed codes.
 
     .venv/bin/python bench/badges.py [--badges 2000]
+    DATABASE_URL=… .venv/bin/python bench/badges.py --expo SLUG [--ticket-type SLUG]
 
 The naive way makes a PNG of each QR code with ``qrcode.make`` (which tries all eight
 mask patterns) and places it with ``drawImage``; ``ticketing.badges`` draws the matrix
@@ -9,6 +10,12 @@ and both sign each ticket's code as they go, as a real print run does. Also meas
 QR encoding with each fixed mask against the library's choice, and the memory a run
 takes while streaming against keeping the whole document as ReportLab's ``save()``
 does. Needs no database: the tickets are unsaved objects in memory.
+
+With ``--expo``, a print run from the database instead, as ``manage.py print_badges``
+and ``GET /api/v1/expos/{slug}/badges.pdf`` make it, over the expo's valid tickets (of
+one type): the process's resident memory (RSS) after 1 000, 10 000, 100 000 … badges,
+which must stay flat, beside what merely holding the same tickets as a list (a
+queryset's result cache) costs, measured in the same run.
 """
 
 import argparse
@@ -25,6 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "expo.settings")
 
 BUDGET_RATE = 400  # badges per second, one process
 BUDGET_RATIO = 5  # times the naive way
+BUDGET_RSS_GROWTH = 32  # MiB more resident memory from 10 000 badges to the last
 
 
 def tickets(count):
@@ -168,14 +176,147 @@ def qr_encodes_per_second(codes, **options):
     return len(codes) / (time.perf_counter() - started)
 
 
+def resident_mib():
+    """The process's resident memory now, in MiB (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class Sampler:
+    """Resident memory at 1 000, 10 000, 100 000 … badges, and at the end."""
+
+    def __init__(self):
+        self.count, self.next_mark, self.samples = 0, 1000, []
+
+    def badge(self, _ticket=None):
+        self.count += 1
+        if self.count == self.next_mark:
+            self.samples.append((self.count, resident_mib()))
+            print(f"  {self.count} badges: RSS {self.samples[-1][1]:.0f} MiB", flush=True)
+            self.next_mark *= 10
+
+    def end(self):
+        if not self.samples or self.samples[-1][0] != self.count:
+            self.samples.append((self.count, resident_mib()))
+
+    def report(self, label, seconds):
+        print(
+            f"{label}: {self.count} badges in {seconds:.0f} s ({self.count / seconds:.0f}/s); RSS "
+            + ", ".join(f"{mib:.0f} MiB at {count}" for count, mib in self.samples)
+        )
+        at_10k = next((mib for count, mib in self.samples if count >= 10_000), None)
+        if at_10k is not None:
+            growth = self.samples[-1][1] - at_10k
+            verdict = "within budget" if growth <= BUDGET_RSS_GROWTH else "OVER BUDGET"
+            print(
+                f"  growth from 10000 to {self.count}: {growth:+.1f} MiB   "
+                f"budget: <= {BUDGET_RSS_GROWTH} MiB   {verdict}"
+            )
+
+
+def from_database(expo_slug, ticket_type_slug, ways):
+    """Print runs over the database's tickets: the command's way and the API's."""
+    from django.contrib.auth import get_user_model
+    from django_scopes import scopes_disabled
+
+    from events.models import Expo
+    from ticketing.models import TicketType
+
+    with scopes_disabled():
+        expo = Expo.objects.get(slug=expo_slug)
+        ticket_type = ticket_type_slug and TicketType.objects.get(expo=expo, slug=ticket_type_slug)
+        organiser = (
+            expo.organisers.first() or get_user_model().objects.filter(is_superuser=True).first()
+        )
+    print(f"RSS at start: {resident_mib():.0f} MiB")
+
+    if "command" in ways:
+        print_run(expo, ticket_type)
+    if "api" in ways:
+        api_run(expo, ticket_type_slug, organiser)
+    baseline(expo, ticket_type)
+
+
+def print_run(expo, ticket_type):
+    """As manage.py print_badges writes them (its progress bar aside)."""
+    from django_scopes import scope
+
+    from ticketing import badges, selectors
+
+    sampler = Sampler()
+    started = time.perf_counter()
+    with scope(expo=expo.pk):
+        tickets = selectors.expo_tickets(expo, ticket_type=ticket_type or None, status="valid")
+        badges.write_badges(
+            tickets.iterator(chunk_size=500),
+            Counter(),
+            on_badge=sampler.badge,
+            in_holders_language=True,
+        )
+    sampler.end()
+    sampler.report("print_badges' way (iterator, streamed)", time.perf_counter() - started)
+
+
+def api_run(expo, ticket_type_slug, organiser):
+    """As the API serves them, read chunk by chunk as a client would."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(organiser)
+    query = f"?ticket_type={ticket_type_slug}" if ticket_type_slug else ""
+    sampler = Sampler()
+    started = time.perf_counter()
+    response = client.get(f"/api/v1/expos/{expo.slug}/badges.pdf{query}")
+    size, marks = 0, iter([100_000, 1_000_000, 10_000_000])
+    mark = next(marks)
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        if size >= mark:
+            sampler.samples.append((f"{size / 2**20:.0f} MiB of PDF", resident_mib()))
+            print(f"  {sampler.samples[-1][0]}: RSS {sampler.samples[-1][1]:.0f} MiB", flush=True)
+            mark = next(marks, float("inf"))
+    sampler.samples.append((f"{size / 2**20:.0f} MiB of PDF (the end)", resident_mib()))
+    seconds = time.perf_counter() - started
+    print(
+        f"GET badges.pdf: {size / 2**20:.0f} MiB in {seconds:.0f} s; RSS "
+        + ", ".join(f"{mib:.0f} MiB at {at}" for at, mib in sampler.samples)
+    )
+
+
+def baseline(expo, ticket_type):
+    """The same tickets held at once, as iterating the queryset itself would."""
+    from django_scopes import scope
+
+    from ticketing import selectors
+
+    before = resident_mib()
+    with scope(expo=expo.pk):
+        held = list(selectors.expo_tickets(expo, ticket_type=ticket_type or None, status="valid"))
+    print(
+        f"baseline, the same {len(held)} tickets held as a list (a result cache): "
+        f"{resident_mib() - before:+.0f} MiB resident"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--badges", type=int, default=2000)
+    parser.add_argument("--expo", help="Print from the database: this expo's valid tickets.")
+    parser.add_argument("--ticket-type", help="With --expo: only this ticket type.")
+    parser.add_argument(
+        "--way",
+        choices=["command", "api"],
+        action="append",
+        help="With --expo: only print_badges' way or only the API's (default both).",
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    if args.expo:
+        from_database(args.expo, args.ticket_type, args.way or ["command", "api"])
+        return
     from ticketing import badges
 
     batch = tickets(args.badges)

@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
         "SessionKindEnum": "events.models.Session.Kind",
         # A check-in's result and the one the server would have answered instead.
         "ResultEnum": "ticketing.models.CheckIn.Result",
+        # A scan point's direction (``both`` too), and so a check-in's as stored.
+        "ScanPointDirectionEnum": "ticketing.models.ScanPoint.Direction",
     },
     # Swagger UI from this site (drf-spectacular-sidecar), not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

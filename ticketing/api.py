@@ -15,6 +15,7 @@ from events.api import ExpoInURLMixin, ExpoScopedViewSet
 from events.models import Expo, Session
 from events.permissions import is_organiser
 from events.selectors import organised_expos
+from expo.api import CountedCursorPagination
 from expo.errors import Conflict, InvalidInput
 from expo.throttling import ScanThrottle
 from expo.validation import has_nul
@@ -28,7 +29,9 @@ from .serializers import (
     BookingRequestSerializer,
     BookingSerializer,
     CheckInAnswerSerializer,
+    CheckInFilterSerializer,
     CheckInRequestSerializer,
+    CheckInSerializer,
     CrowdingSerializer,
     OfflineBatchAnswerSerializer,
     OfflineBatchSerializer,
@@ -58,9 +61,17 @@ class IsExpoOrganiser(permissions.BasePermission):
         return is_organiser(request.user, view.get_expo())
 
 
+class TicketPagination(CountedCursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class CheckInPagination(CountedCursorPagination):
+    ordering = ("-scanned_at", "-id")
+
+
 @extend_schema_view(
     get=extend_schema(
-        summary="All tickets of the expo (organisers)",
+        summary="All tickets of the expo, newest first (organisers)",
         parameters=[
             OpenApiParameter("ticket_type", str, description="ticket type slug"),
             OpenApiParameter("day", str, description="valid on this day, YYYY-MM-DD"),
@@ -71,6 +82,7 @@ class IsExpoOrganiser(permissions.BasePermission):
 class TicketListView(ExpoInURLMixin, generics.ListAPIView):
     serializer_class = TicketSerializer
     permission_classes = [IsExpoOrganiser]
+    pagination_class = TicketPagination
 
     def get_queryset(self):
         filters = TicketFilterSerializer(
@@ -78,6 +90,27 @@ class TicketListView(ExpoInURLMixin, generics.ListAPIView):
         )
         filters.is_valid(raise_exception=True)
         return selectors.expo_tickets(self.expo, **filters.validated_data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The expo's scans, newest first (organisers)",
+        parameters=[CheckInFilterSerializer],
+    )
+)
+class CheckInListView(ExpoInURLMixin, generics.ListAPIView):
+    """Every scan at the expo's scan points, whatever its result: the audit trail."""
+
+    serializer_class = CheckInSerializer
+    permission_classes = [IsExpoOrganiser]
+    pagination_class = CheckInPagination
+
+    def get_queryset(self):
+        filters = CheckInFilterSerializer(
+            data=self.request.query_params, context={"expo": self.expo}
+        )
+        filters.is_valid(raise_exception=True)
+        return selectors.expo_check_ins(self.expo, **filters.validated_data)
 
 
 @extend_schema(

@@ -8,6 +8,7 @@ urlpatterns = [
     *expo_collection("ticket-types", api.TicketTypeViewSet),
     *expo_collection("scan-points", api.ScanPointViewSet),
     path("expos/<slug:expo_slug>/tickets/", api.TicketListView.as_view(), name="expo-tickets"),
+    path("expos/<slug:expo_slug>/checkins/", api.CheckInListView.as_view(), name="expo-checkins"),
     path("expos/<slug:expo_slug>/badges.pdf", api.ExpoBadgesView.as_view(), name="expo-badges"),
     path(
         "expos/<slug:expo_slug>/registrations/",

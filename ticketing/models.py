@@ -245,9 +245,10 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         indexes = [
-            # "E-mail me my tickets" and the privacy commands find orders by address in
-            # any letter case (``email__iexact``, which PostgreSQL compares as UPPER()).
-            models.Index(F("expo"), Upper("email"), name="order_expo_email"),
+            # "E-mail me my tickets" (in one expo) and the privacy commands (across expos)
+            # find orders by address in any letter case (``email__iexact``, which
+            # PostgreSQL compares as UPPER()); an address is selective enough alone.
+            models.Index(Upper("email"), name="order_email_upper"),
         ]
 
     def __str__(self):
@@ -325,7 +326,18 @@ class Ticket(models.Model):
         ordering = ["id"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
-        indexes = [models.Index(fields=["expo", "status"], name="ticket_expo_status")]
+        indexes = [
+            # The organisers' list, newest first, by cursor (``api.TicketListView``):
+            # one index per filter, each ending in the list's order. The status one also
+            # serves counting an expo's tickets by status.
+            models.Index(fields=["expo", "-created_at", "-id"], name="ticket_list_expo"),
+            models.Index(
+                fields=["expo", "status", "-created_at", "-id"], name="ticket_list_status"
+            ),
+            models.Index(fields=["ticket_type", "-created_at", "-id"], name="ticket_list_type"),
+            # The privacy commands find a holder by address in any letter case.
+            models.Index(Upper("holder_email"), name="ticket_holder_email_upper"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.holder_name}"
@@ -556,6 +568,19 @@ class CheckIn(models.Model):
         ]
         indexes = [
             models.Index(fields=["expo", "day", "result"], name="checkin_expo_day_result"),
+            # The organisers' list, newest first, by cursor (``api.CheckInListView``): the
+            # expo's (also for ``since``/``until``), a scan point's, a day's and a result's.
+            models.Index(fields=["expo", "-scanned_at", "-id"], name="checkin_list_expo"),
+            models.Index(fields=["scan_point", "-scanned_at", "-id"], name="checkin_list_point"),
+            models.Index(fields=["expo", "day", "-scanned_at", "-id"], name="checkin_list_day"),
+            models.Index(
+                fields=["expo", "result", "-scanned_at", "-id"], name="checkin_list_result"
+            ),
+            models.Index(
+                fields=["expo", "-scanned_at", "-id"],
+                condition=Q(offline=True),
+                name="checkin_list_offline",
+            ),
             models.Index(fields=["scan_point", "day"], name="checkin_point_day"),
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="checkin_user"),
             models.Index(fields=["expo"], condition=~Q(conflict=""), name="checkin_conflicts"),

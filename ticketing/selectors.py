@@ -126,6 +126,42 @@ def expo_tickets(expo, *, ticket_type=None, day=None, status=None):
     return tickets.order_by("pk")
 
 
+def expo_check_ins(
+    expo,
+    *,
+    scan_point=None,
+    day=None,
+    result=None,
+    ticket=None,
+    since=None,
+    until=None,
+    offline=None,
+    conflict=None,
+):
+    """The expo's scans, newest first, narrowed by any of the organisers' filters:
+    ``ticket`` is an id (another expo's answers nothing), ``since`` and ``until`` bound
+    ``scanned_at`` (from, and up to but not including), ``offline`` and ``conflict`` are
+    booleans. The ``checkin_list_*`` indexes serve each filter in this order."""
+    check_ins = CheckIn.objects.filter(expo=expo).select_related("scan_point", "device", "user")
+    if scan_point is not None:
+        check_ins = check_ins.filter(scan_point=scan_point)
+    if day is not None:
+        check_ins = check_ins.filter(day=day)
+    if result is not None:
+        check_ins = check_ins.filter(result=result)
+    if ticket is not None:
+        check_ins = check_ins.filter(ticket_id=ticket)
+    if since is not None:
+        check_ins = check_ins.filter(scanned_at__gte=since)
+    if until is not None:
+        check_ins = check_ins.filter(scanned_at__lt=until)
+    if offline is not None:
+        check_ins = check_ins.filter(offline=offline)
+    if conflict is not None:
+        check_ins = check_ins.exclude(conflict="") if conflict else check_ins.filter(conflict="")
+    return check_ins.order_by("-scanned_at", "-id")
+
+
 def attendance(expo, day=None, *, now=None):
     """Who is where today, from the occupancy counters: the shape of the attendance API
     and of the live dashboard's messages."""

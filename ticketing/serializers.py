@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from events.models import Conference, Hall, Session
 from events.serializers import ExpoSlugField, UniqueSlugInExpoMixin
@@ -105,6 +106,71 @@ class TicketFilterSerializer(serializers.Serializer):
     ticket_type = ExpoSlugField(queryset=TicketType.objects, required=False)
     day = DayField(required=False)
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    """One scan in the organisers' list of check-ins."""
+
+    scan_point = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    device = serializers.CharField(
+        source="device.name", allow_null=True, help_text="The scanner device's name."
+    )
+    scanned_by = serializers.CharField(
+        source="user.username",
+        allow_null=True,
+        help_text="The account that scanned without a scanner device.",
+    )
+    conflict = serializers.SerializerMethodField(
+        help_text="For a visitor let in offline: what the server would have answered instead."
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id",
+            "ticket",
+            "scan_point",
+            "direction",
+            "result",
+            "day",
+            "scanned_at",
+            "device",
+            "scanned_by",
+            "offline",
+            "conflict",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=CheckIn.Result.choices, allow_null=True))
+    def get_conflict(self, check_in):
+        return check_in.conflict or None
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """A yes/no filter in a query string: left out, it filters nothing (DRF takes a
+    boolean missing from form data as ``false``)."""
+
+    default_empty_html = empty
+
+
+class CheckInFilterSerializer(serializers.Serializer):
+    """The query parameters of the organisers' list of check-ins."""
+
+    scan_point = ExpoSlugField(queryset=ScanPoint.objects, required=False)
+    day = DayField(required=False, help_text="YYYY-MM-DD in the expo's time zone.")
+    result = serializers.ChoiceField(choices=CheckIn.Result.choices, required=False)
+    ticket = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    since = MomentField(required=False, help_text="Scanned at or after this moment.")
+    until = MomentField(required=False, help_text="Scanned before this moment.")
+    offline = QueryBooleanField(required=False, help_text="Made offline and sent later.")
+    conflict = QueryBooleanField(
+        required=False, help_text="The server would have answered otherwise (offline scans)."
+    )
+
+    def validate(self, data):
+        if "since" in data and "until" in data and data["until"] <= data["since"]:
+            raise serializers.ValidationError({"until": [_("This must be after “since”.")]})
+        return data
 
 
 class BadgeFilterSerializer(serializers.Serializer):
