@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.db import connection, transaction
 
+from events.models import Expo
+
 from ..models import CheckIn, Occupancy, ScanPoint
 from .checkin import EXPO, HALL, place_of
 
@@ -11,12 +13,26 @@ from .checkin import EXPO, HALL, place_of
 def recount_attendance(*, fix=False):
     """Count every place's occupancy again from the ``CheckIn`` rows and compare with the
     counters. Returns the differences as ``(expo_id, place, day, counted, recounted)``
-    tuples of ``(inside, entries)``; with ``fix``, the counters are set to the recount."""
-    recounted = _recount()
+    tuples of ``(inside, entries)``; with ``fix``, the counters are set to the recount.
+
+    The days an expo's check-ins were deleted of after the fair (``retention.prune_check_ins``)
+    are left out: their counters are all that is left to count them."""
+    pruned = dict(
+        Expo.objects.filter(check_ins_pruned_before__isnull=False).values_list(
+            "pk", "check_ins_pruned_before"
+        )
+    )
+
+    def kept(key):
+        expo_id, _place, day = key
+        return expo_id not in pruned or day >= pruned[expo_id]
+
+    recounted = {key: counts for key, counts in _recount().items() if kept(key)}
     with transaction.atomic():
         counters = {
             (row.expo_id, row.place, row.day): row for row in Occupancy.objects.select_for_update()
         }
+        counters = {key: row for key, row in counters.items() if kept(key)}
         differences = []
         for key in sorted(set(recounted) | set(counters), key=str):
             row = counters.get(key)
