@@ -134,7 +134,8 @@ def print_side_by_side(label, empty, loaded, visitors, *, higher_is_better=True)
     within = worse <= SEASON_BOUND
     print(
         f"{label}: empty database {empty:.0f}, with a season of {visitors:,} visitors "
-        f"{loaded:.0f} ({worse:+.0%} worse)   bound: <= {SEASON_BOUND:.0%} worse   "
+        f"{loaded:.0f} ({abs(worse):.0%} {'worse' if worse > 0 else 'better'})   "
+        f"bound: <= {SEASON_BOUND:.0%} worse   "
         f"{'within the bound' if within else 'OVER THE BOUND'}"
     )
     return within
