@@ -115,6 +115,32 @@ def settle_database():
         cursor.execute("CHECKPOINT")
 
 
+def add_season(visitors):
+    """Load a past season of ``visitors`` beside the bench's expo (``bench/season.py``)
+    and settle the database again."""
+    from season import load_season
+
+    load_season(visitors)
+    settle_database()
+
+
+SEASON_BOUND = 0.10  # a season loaded may cost at most a tenth of the empty figure
+
+
+def print_side_by_side(label, empty, loaded, visitors, *, higher_is_better=True):
+    """Print the empty database's figure beside the loaded one and the bound; returns
+    whether the loaded figure is within it."""
+    worse = (empty - loaded) / empty if higher_is_better else (loaded - empty) / empty
+    within = worse <= SEASON_BOUND
+    print(
+        f"{label}: empty database {empty:.0f}, with a season of {visitors:,} visitors "
+        f"{loaded:.0f} ({abs(worse):.0%} {'worse' if worse > 0 else 'better'})   "
+        f"bound: <= {SEASON_BOUND:.0%} worse   "
+        f"{'within the bound' if within else 'OVER THE BOUND'}"
+    )
+    return within
+
+
 @contextlib.contextmanager
 def served(workers):
     """The project under Gunicorn with ``workers`` sync workers on a free local port."""

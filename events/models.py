@@ -160,6 +160,12 @@ class Expo(models.Model):
         ),
     )
 
+    # Check-ins of the days before this were deleted after the fair (``manage.py
+    # prune_check_ins``); the counters of those days are all that is left of them.
+    check_ins_pruned_before = models.DateField(
+        _("check-ins deleted before"), null=True, blank=True, editable=False
+    )
+
     class Meta:
         ordering = ["start_date", "name"]
         verbose_name = _("expo")
@@ -196,6 +202,10 @@ class Expo(models.Model):
     def local_day(self, moment):
         """The expo-local calendar day a UTC moment falls on."""
         return moment.astimezone(self.tz).date()
+
+    def has_ended(self, moment):
+        """Whether the day of ``moment`` in the expo's zone is after its last day."""
+        return self.local_day(moment) > self.end_date
 
     @property
     def keeps_visitor_data_until(self):

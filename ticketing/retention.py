@@ -19,6 +19,10 @@ erased one, so a run erases only what earlier runs (or the visitors themselves) 
 and running it again does nothing: it is safe to run every day. Orders are erased in
 batches, each batch in its own transaction and in its expo's scope, so a long first run
 holds its locks briefly, can be stopped and picks up where it stopped.
+
+After the fair, ``prune_check_ins`` deletes an expo's check-in rows, which its counters
+outlive (``manage.py prune_check_ins``): the scans are millions of rows a season, needed
+only to check the counters while the fair runs.
 """
 
 import dataclasses
@@ -28,13 +32,14 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from events.models import Expo
-from expo.errors import DomainError
+from expo.errors import Conflict, DomainError
 
 from . import privacy
-from .models import ERASED_DOMAIN, Order, Ticket
+from .models import ERASED_DOMAIN, CheckIn, Order, Ticket
 
 BATCH_SIZE = 200
 
@@ -138,3 +143,60 @@ def erase_order(order):
             if not address.lower().endswith(f"@{ERASED_DOMAIN}"):
                 changed.update(privacy.erase_person(address, order=order))
     return changed
+
+
+CHECK_IN_BATCH_SIZE = 5000
+
+
+@dataclasses.dataclass
+class CheckInPruning:
+    """One expo's check-ins of the days before ``before``: ``held`` when the run began,
+    ``deleted`` so far."""
+
+    expo: Expo
+    before: dt.date
+    held: int
+    deleted: int = 0
+
+
+def prune_check_ins(
+    expo, *, before=None, now=None, dry_run=False, batch_size=CHECK_IN_BATCH_SIZE, progress=None
+):
+    """Delete the check-in rows of ``expo``'s days before ``before`` (by default all its
+    days) once the expo is over; returns a ``CheckInPruning``. With ``dry_run`` only
+    counts them. ``progress(pruning)`` is called after each batch.
+
+    The rows are the scans' audit trail, which the counters are checked against
+    (``services.recount_attendance``) while the fair runs; after it, the per-place, per-day
+    ``Occupancy`` counters hold the daily totals the organisers report, and are kept. The
+    day the pruning reaches is recorded on the expo first, so the recount leaves those
+    days' counters alone, even when a run is stopped halfway. The rows go in batches of
+    ``batch_size``, each its own transaction, so the table stays writable for the other
+    expos; a second run finds nothing left and deletes nothing."""
+    now = now or timezone.now()
+    if not expo.has_ended(now):
+        raise Conflict(
+            _(
+                "%(expo)s runs until %(end)s: its check-ins are kept until the day after "
+                "its last day."
+            )
+            % {"expo": expo.slug, "end": expo.end_date.isoformat()},
+            code="expo_running",
+        )
+    last_day_after = expo.end_date + dt.timedelta(days=1)
+    before = min(before or last_day_after, last_day_after)
+    with scope(expo=expo):
+        rows = CheckIn.objects.filter(expo=expo, day__lt=before).order_by()
+        pruning = CheckInPruning(expo=expo, before=before, held=rows.count())
+        if dry_run or not pruning.held:
+            return pruning
+        Expo.objects.filter(pk=expo.pk).filter(
+            Q(check_ins_pruned_before__isnull=True) | Q(check_ins_pruned_before__lt=before)
+        ).update(check_ins_pruned_before=before)
+        while batch := list(rows.values_list("pk", flat=True)[:batch_size]):
+            with transaction.atomic():
+                deleted, _by_model = CheckIn.objects.filter(pk__in=batch).delete()
+            pruning.deleted += deleted
+            if progress is not None:
+                progress(pruning)
+    return pruning

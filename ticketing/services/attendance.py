@@ -1,9 +1,10 @@
 """Attendance counters checked against the check-in rows they count."""
 
-import itertools
-import operator
+import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
+
+from events.models import Expo
 
 from ..models import CheckIn, Occupancy, ScanPoint
 from .checkin import EXPO, HALL, place_of
@@ -12,12 +13,26 @@ from .checkin import EXPO, HALL, place_of
 def recount_attendance(*, fix=False):
     """Count every place's occupancy again from the ``CheckIn`` rows and compare with the
     counters. Returns the differences as ``(expo_id, place, day, counted, recounted)``
-    tuples of ``(inside, entries)``; with ``fix``, the counters are set to the recount."""
-    recounted = _recount()
+    tuples of ``(inside, entries)``; with ``fix``, the counters are set to the recount.
+
+    The days an expo's check-ins were deleted of after the fair (``retention.prune_check_ins``)
+    are left out: their counters are all that is left to count them."""
+    pruned = dict(
+        Expo.objects.filter(check_ins_pruned_before__isnull=False).values_list(
+            "pk", "check_ins_pruned_before"
+        )
+    )
+
+    def kept(key):
+        expo_id, _place, day = key
+        return expo_id not in pruned or day >= pruned[expo_id]
+
+    recounted = {key: counts for key, counts in _recount().items() if kept(key)}
     with transaction.atomic():
         counters = {
             (row.expo_id, row.place, row.day): row for row in Occupancy.objects.select_for_update()
         }
+        counters = {key: row for key, row in counters.items() if kept(key)}
         differences = []
         for key in sorted(set(recounted) | set(counters), key=str):
             row = counters.get(key)
@@ -39,42 +54,73 @@ def recount_attendance(*, fix=False):
 
 def _recount():
     """``{(expo_id, place, day): (inside, entries)}`` from the check-ins that let someone
-    in or out, replayed per ticket and day in the order they were made (the ticket's lock
-    orders them): an entry puts the ticket inside a place, an exit takes it out, an exit
-    at a hall out of the sessions in its rooms too, and an exit at the expo's gate out of
-    every place, as ``check_in`` does. The rows are streamed, so the memory taken grows
-    with the places and days, not the visitors.
+    in or out, in one aggregate over them. Replayed per ticket and day in the order they
+    were made (the ticket's lock orders them, so the ids do too), as ``check_in`` counts:
+    an entry puts the ticket inside a place, an exit takes it out, an exit at a hall out
+    of the sessions in its rooms too, and an exit at the expo's gate out of every place.
+    So a ticket is inside a place at the end of a day when its last entry there came
+    after its last exit there, at the expo's gate and at the place's hall. The database
+    does the counting: the time taken grows with the check-ins, the memory in Python with
+    the places and days only.
 
     A session's hall is its room's hall now: a session moved to another hall's room
     after people scanned in is replayed as if it had always been there."""
     points = ScanPoint.objects.values_list(
         "pk", "kind", "hall_id", "session_id", "session__room__hall_id"
     )
-    places, hall_of = {}, {}
-    for pk, kind, hall_id, session_id, session_hall_id in points:
-        places[pk] = place_of(ScanPoint(kind=kind, hall_id=hall_id, session_id=session_id))
-        if session_hall_id is not None:
-            hall_of[places[pk]] = f"{HALL}{session_hall_id}"
-    scans = (
-        CheckIn.objects.filter(result__in=[CheckIn.Result.ENTERED, CheckIn.Result.EXITED])
-        .order_by("ticket_id", "day", "pk")
-        .values_list("ticket_id", "day", "expo_id", "scan_point_id", "result")
-        .iterator(chunk_size=5000)
+    rows = [
+        (
+            pk,
+            place_of(ScanPoint(kind=kind, hall_id=hall_id, session_id=session_id)),
+            f"{HALL}{session_hall_id}" if session_hall_id is not None else None,
+        )
+        for pk, kind, hall_id, session_id, session_hall_id in points
+    ]
+    if not rows:
+        return {}
+    point_values = ", ".join(
+        ["(CAST(%s AS BIGINT), CAST(%s AS VARCHAR(32)), CAST(%s AS VARCHAR(32)))"] * len(rows)
     )
-    inside, entries = {}, {}
-    for (_ticket, day), visit in itertools.groupby(scans, key=operator.itemgetter(0, 1)):
-        where = set()
-        for _ticket, _day, expo_id, point_id, result in visit:
-            place = places[point_id]
-            if result == CheckIn.Result.ENTERED:
-                where.add(place)
-                key = (expo_id, place, day)
-                entries[key] = entries.get(key, 0) + 1
-            elif place == EXPO:
-                where.clear()
-            else:
-                where -= {place} | {inner for inner in where if hall_of.get(inner) == place}
-        for place in where:
-            key = (expo_id, place, day)
-            inside[key] = inside.get(key, 0) + 1
-    return {key: (inside.get(key, 0), entries.get(key, 0)) for key in set(inside) | set(entries)}
+    entered, exited = CheckIn.Result.ENTERED, CheckIn.Result.EXITED
+    sql = f"""
+        WITH point (id, place, hall) AS (VALUES {point_values}),
+        visit AS (
+            SELECT c.expo_id, c.ticket_id, c.day, point.place, point.hall,
+                   MAX(CASE WHEN c.result = %s THEN c.id END) AS last_in,
+                   MAX(CASE WHEN c.result = %s THEN c.id END) AS last_out,
+                   SUM(CASE WHEN c.result = %s THEN 1 ELSE 0 END) AS entered
+            FROM {CheckIn._meta.db_table} c JOIN point ON point.id = c.scan_point_id
+            WHERE c.result IN (%s, %s)
+            GROUP BY c.expo_id, c.ticket_id, c.day, point.place, point.hall
+        ),
+        cleared AS (
+            SELECT visit.*,
+                   MAX(CASE WHEN place = %s THEN last_out END)
+                       OVER (PARTITION BY ticket_id, day) AS left_expo,
+                   MAX(CASE WHEN hall IS NULL THEN last_out END)
+                       OVER (PARTITION BY ticket_id, day, COALESCE(hall, place)) AS left_hall
+            FROM visit
+        )
+        SELECT expo_id, place, day,
+               SUM(CASE WHEN last_in > COALESCE(last_out, 0)
+                         AND last_in > COALESCE(left_expo, 0)
+                         AND last_in > COALESCE(left_hall, 0) THEN 1 ELSE 0 END),
+               SUM(entered)
+        FROM cleared
+        GROUP BY expo_id, place, day
+    """
+    params = [value for row in rows for value in row]
+    params += [entered, exited, entered, entered, exited, EXPO]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = cursor.fetchall()
+    return {
+        (expo_id, place, _as_date(day)): (int(inside), int(entries))
+        for expo_id, place, day, inside, entries in counted
+        if inside or entries
+    }
+
+
+def _as_date(day):
+    """SQLite hands a date from raw SQL back as its ISO text."""
+    return day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
