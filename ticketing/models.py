@@ -248,6 +248,8 @@ class Order(models.Model):
             # "E-mail me my tickets" and the privacy commands find orders by address in
             # any letter case (``email__iexact``, which PostgreSQL compares as UPPER()).
             models.Index(F("expo"), Upper("email"), name="order_expo_email"),
+            # The back office lists orders newest first (and by the key among equals).
+            models.Index(fields=["created_at", "id"], name="order_created"),
         ]
 
     def __str__(self):
@@ -372,7 +374,11 @@ class SessionBooking(models.Model):
                 name="one_live_booking_per_ticket_and_session",
             )
         ]
-        indexes = [models.Index(fields=["session", "status"], name="booking_session_status")]
+        indexes = [
+            models.Index(fields=["session", "status"], name="booking_session_status"),
+            # The back office lists bookings newest first (and by the key among equals).
+            models.Index(fields=["created_at", "id"], name="booking_created"),
+        ]
 
     def __str__(self):
         return f"{self.ticket} → {self.session} ({self.status})"
@@ -559,6 +565,9 @@ class CheckIn(models.Model):
             models.Index(fields=["scan_point", "day"], name="checkin_point_day"),
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="checkin_user"),
             models.Index(fields=["expo"], condition=~Q(conflict=""), name="checkin_conflicts"),
+            # The back office's audit trail, newest first (and by the key among equals);
+            # its days and months are ranges of this index too.
+            models.Index(fields=["scanned_at", "id"], name="checkin_scanned"),
         ]
 
     def __str__(self):

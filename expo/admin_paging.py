@@ -1,0 +1,78 @@
+"""Paging for the back office's big lists (tickets, orders, check-ins, bookings, leads).
+
+Django's admin counts a list with ``COUNT(*)`` on every page it shows, and once more
+over the whole table for "N total". A season holds a million tickets and five million
+check-ins: on PostgreSQL such a count reads the whole table or index, seconds a page.
+No maintained library does this for Django 5.2 (the admin mixins on PyPI either drop the
+count altogether or page by cursor, which loses the page numbers), so here is one class.
+
+The count is exact while it is small: counting stops after ``exact_up_to`` rows, which
+an index finds at once. Past that the list is large, and the count is the planner's
+estimate of the same query, never below what was counted. Such a count is marked
+(``is_estimate``) and shown as "about N" (``templates/admin/pagination.html``), so the
+list never passes an estimate off as a count; pages past the estimate's end open too,
+empty when there is nothing there.
+"""
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+
+class EstimatedCountPaginator(Paginator):
+    exact_up_to = 10_000
+
+    is_estimate = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list.order_by()
+        counted = queryset[: self.exact_up_to + 1].count()
+        if counted <= self.exact_up_to:
+            return counted
+        estimate = planner_estimate(queryset)
+        if estimate is None:
+            return queryset.count()
+        self.is_estimate = True
+        return max(estimate, counted)
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            # Past an estimated end there may still be rows: the page shows what it finds.
+            if self.is_estimate and int(number) > 1:
+                return int(number)
+            raise
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.is_estimate:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+def planner_estimate(queryset):
+    """How many rows PostgreSQL's planner expects ``queryset`` to have, from its
+    statistics and without reading the rows; ``None`` on other databases."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):  # a driver that does not parse JSON
+        import json
+
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class LargeListMixin:
+    """A model admin of a table that grows into the millions: estimated paging, and no
+    second count over the whole table for "N total"."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
