@@ -229,3 +229,28 @@ def test_an_organiser_finds_their_own_rows_by_search(organiser_client, orders, o
     tickets = listed(organiser_client, "ticket", q="Öberg")[1]
     assert [ticket.order for ticket in tickets] == [orders[0]]
     assert Order.objects.filter(email="asa@example.org").count() == 2
+
+
+def test_the_check_ins_date_drill_down_offers_the_expos_days(admin_client, orders, expo):
+    gate = ScanPoint.objects.create(expo=expo, slug="gate", name="Gate", kind="gate")
+    ticket = orders[1].tickets.get()
+    scans = [
+        CheckIn.objects.create(
+            expo=expo,
+            scan_point=gate,
+            ticket=ticket,
+            direction="in",
+            result="entered",
+            day=dt.date(2026, 6, day),
+            scanned_at=dt.datetime(2026, 6, day, 10, tzinfo=dt.UTC),
+        )
+        for day in (2, 3)
+    ]
+    response, rows = listed(admin_client, "checkin")
+    page = response.content.decode()
+    # The expo runs 1–7 June 2026: the list opens on that month, a link for each day.
+    assert "scanned_at__day=1&amp;scanned_at__month=6&amp;scanned_at__year=2026" in page
+    assert "scanned_at__day=7&amp;scanned_at__month=6&amp;scanned_at__year=2026" in page
+    assert "scanned_at__day=8&amp;" not in page
+    on_the_3rd = {"scanned_at__year": 2026, "scanned_at__month": 6, "scanned_at__day": 3}
+    assert listed(admin_client, "checkin", **on_the_3rd)[1] == [scans[1]]
