@@ -260,6 +260,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", help="only these lists, by name, separated by commas")
     parser.add_argument("--explain", action="store_true", help="explain every slowest query")
+    parser.add_argument(
+        "--who", default="superuser,organiser", help="superuser, organiser or both (the default)"
+    )
     arguments = parser.parse_args()
     os.environ["DATABASE_URL"] = arguments.database_url
     os.environ.setdefault("DEBUG", "0")
@@ -286,6 +289,8 @@ def main():
         rows = list(cases(expo, other_value))
     print(f"{'who':<10} {'list':<16} {'query':<58} {'median':>8} {'budget':>7} {'queries':>7}")
     for who, user in [("superuser", admin), ("organiser", organiser)]:
+        if who not in arguments.who.split(","):
+            continue
         client = Client()
         client.force_login(user)
         for name, path, query in rows:
