@@ -11,7 +11,7 @@ an index finds at once. Past that the list is large, and the count is the planne
 estimate of the same query, never below what was counted. Such a count is marked
 (``is_estimate``) and shown as "about N" (``templates/admin/pagination.html``), so the
 list never passes an estimate off as a count; pages past the estimate's end open too,
-empty when there is nothing there.
+empty when there is nothing there. A page is read by its keys first (``page``).
 """
 
 from django.core.paginator import EmptyPage, Paginator
@@ -46,11 +46,18 @@ class EstimatedCountPaginator(Paginator):
             raise
 
     def page(self, number):
+        """The page's rows, found in two steps: first their keys alone, in the list's
+        order, which an index of that order answers without reading the rows it skips;
+        then those rows with everything the list shows of them. In one step the database
+        joins the related rows (ticket, scan point, device …) of every row it skips on
+        the way to a deep page."""
         number = self.validate_number(number)
-        if not self.is_estimate:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+        top = bottom + self.per_page
+        if not self.is_estimate and top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
 def planner_estimate(queryset):
