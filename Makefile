@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format browser messages lock
+.PHONY: run test lint format browser messages lock bench-growth
 
 LOCK := requirements.lock
 
@@ -61,6 +61,11 @@ browser:
 			echo "No $(CHROMIUM): the browser tests will be skipped (apt-get install chromium)"; \
 		fi; \
 	fi
+
+# How everyday operations grow from a season of 10,000 visitors to 100,000, on
+# PostgreSQL; fails when one grows like a scan of the season (bench/growth.py).
+bench-growth: $(INSTALLED)
+	$(BIN)/python bench/growth.py --sizes 10000,100000
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
