@@ -149,7 +149,7 @@ def season_expo():
 
     return (
         Expo.objects.filter(slug=SLUG).first()
-        or Expo.objects.annotate(orders=Count("orders")).order_by("-orders").first()
+        or Expo.objects.annotate(order_count=Count("orders")).order_by("-order_count").first()
     )
 
 
