@@ -145,6 +145,7 @@ class TicketAdmin(LargeListMixin, IndexedSearchMixin, ScopedModelAdmin):
     list_filter = [EXPO_OF_LIST, "status", ("ticket_type", ScopedRelatedFilter), "day"]
     search_fields = ["holder_name", "holder_email", "organisation", "=id"]
     list_select_related = ["expo", "ticket_type"]
+    ordering = ["-created_at", "-id"]  # newest first, through ticket_created / ticket_expo_created
     readonly_fields = [
         "expo",
         "order",

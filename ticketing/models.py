@@ -327,7 +327,13 @@ class Ticket(models.Model):
         ordering = ["id"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
-        indexes = [models.Index(fields=["expo", "status"], name="ticket_expo_status")]
+        indexes = [
+            models.Index(fields=["expo", "status"], name="ticket_expo_status"),
+            # The back office's list and an expo's tickets, newest first: the expo leads,
+            # so a deep page of one expo's tickets skips index entries of that expo only.
+            models.Index(fields=["expo", "created_at", "id"], name="ticket_expo_created"),
+            models.Index(fields=["created_at", "id"], name="ticket_created"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.holder_name}"
@@ -568,6 +574,8 @@ class CheckIn(models.Model):
             # The back office's audit trail, newest first (and by the key among equals);
             # its days and months are ranges of this index too.
             models.Index(fields=["scanned_at", "id"], name="checkin_scanned"),
+            # The same for one expo's check-ins (an organiser's list, an expo's API list).
+            models.Index(fields=["expo", "scanned_at", "id"], name="checkin_expo_scanned"),
         ]
 
     def __str__(self):

@@ -8,10 +8,12 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Session
 from expo.admin_paging import EstimatedCountPaginator
+from expo.admin_search import IndexedSearchMixin
 from tests.conftest import add_session, attendee
 from ticketing import services
 from ticketing.models import CheckIn, Order, ScanPoint, SessionBooking, Ticket
@@ -61,6 +63,15 @@ def organiser_client(client, django_user_model, expo):
     expo.organisers.add(user)
     client.force_login(user)
     return client
+
+
+@pytest.fixture(params=["few", "many"])
+def matches(request, monkeypatch):
+    """A search run both ways: its words in few rows (looked up field by field and the
+    keys combined) and in many (one ORed condition that each row checks)."""
+    if request.param == "many":
+        monkeypatch.setattr(IndexedSearchMixin, "few_matches", 0)
+    return request.param
 
 
 def listed(client, model, **params):
@@ -126,19 +137,21 @@ def test_an_exact_count_is_shown_as_it_is(admin_client, orders):
         ("ticket", "nobody", []),
     ],
 )
-def test_searching_tickets(admin_client, orders, model, term, expected):
+def test_searching_tickets(admin_client, orders, model, term, expected, matches):
     _response, rows = listed(admin_client, model, q=term)
     assert sorted(ticket.holder_name for ticket in rows) == expected
 
 
-def test_a_ticket_is_found_by_its_number_and_a_bad_number_finds_nothing(admin_client, orders):
+def test_a_ticket_is_found_by_its_number_and_a_bad_number_finds_nothing(
+    admin_client, orders, matches
+):
     ticket = orders[1].tickets.get()
     assert listed(admin_client, "ticket", q=str(ticket.pk))[1] == [ticket]
     assert listed(admin_client, "ticket", q="9" * 30)[1] == []
     assert listed(admin_client, "checkin", q="9" * 30)[1] == []
 
 
-def test_an_order_is_found_by_its_address_its_holders_and_its_secret(admin_client, orders):
+def test_an_order_is_found_by_its_address_its_holders_and_its_secret(admin_client, orders, matches):
     first, second = orders
     assert listed(admin_client, "order", q="mikko@example.fi")[1] == [second]
     assert listed(admin_client, "order", q="Holm")[1] == [first]  # A holder of its tickets.
@@ -152,7 +165,7 @@ def test_an_order_is_found_by_its_address_its_holders_and_its_secret(admin_clien
     ]
 
 
-def test_check_ins_and_bookings_are_found_by_ticket(admin_client, orders, expo, room):
+def test_check_ins_and_bookings_are_found_by_ticket(admin_client, orders, expo, room, matches):
     session = add_session(expo, room, dt.date(2026, 6, 2), 10, title="Energy of cities")
     ticket = orders[1].tickets.get()
     gate = ScanPoint.objects.create(expo=expo, slug="gate", name="Gate", kind="gate")
@@ -195,7 +208,7 @@ def test_the_filters_narrow_the_lists(admin_client, orders, season_ticket, other
     ],
 )
 def test_an_organiser_sees_only_their_expo_through_search_and_filters(
-    organiser_client, orders, others_order, other_expo, model, expo_filter
+    organiser_client, orders, others_order, other_expo, model, expo_filter, matches
 ):
     for ticket in Ticket.objects.select_related("expo"):
         gate = ScanPoint.objects.get_or_create(
@@ -225,7 +238,9 @@ def test_an_organiser_sees_only_their_expo_through_search_and_filters(
     assert other_expo.pk not in expos_of(rows)
 
 
-def test_an_organiser_finds_their_own_rows_by_search(organiser_client, orders, others_order):
+def test_an_organiser_finds_their_own_rows_by_search(
+    organiser_client, orders, others_order, matches
+):
     rows = listed(organiser_client, "order", q="asa@example.org")[1]
     assert rows == [orders[0]]
     tickets = listed(organiser_client, "ticket", q="Öberg")[1]
@@ -256,3 +271,49 @@ def test_the_check_ins_date_drill_down_offers_the_expos_days(admin_client, order
     assert "scanned_at__day=8&amp;" not in page
     on_the_3rd = {"scanned_at__year": 2026, "scanned_at__month": 6, "scanned_at__day": 3}
     assert listed(admin_client, "checkin", **on_the_3rd)[1] == [scans[1]]
+
+
+@pytest.mark.parametrize(
+    ("model", "term", "many"),
+    [("ticket", "Öberg", False), ("order", "Holm", False), ("order", "Holm", True)],
+)
+def test_a_common_word_is_one_condition_a_rare_one_combines_the_fields_keys(
+    admin_client, orders, monkeypatch, model, term, many
+):
+    if many:
+        monkeypatch.setattr(IndexedSearchMixin, "few_matches", 0)
+    with CaptureQueriesContext(connection) as queries:
+        _response, rows = listed(admin_client, model, q=term)
+    assert rows
+    # The page's keys and rows, in the list's order, with the search's condition.
+    listing = [sql for query in queries if "ORDER BY" in (sql := query["sql"]) and term in sql]
+    assert listing and all(("UNION" in sql) is not many for sql in listing)
+    if model == "order":  # The holders' table, as a condition of each order.
+        assert all(("EXISTS" in sql) is many for sql in listing)
+
+
+def test_the_tickets_are_listed_newest_first(admin_client, orders):
+    _response, rows = listed(admin_client, "ticket")
+    assert rows == sorted(rows, key=lambda ticket: (ticket.created_at, ticket.pk), reverse=True)
+    assert rows[0].order == orders[1]
+
+
+def test_select_all_shows_an_exact_count_as_it_is(admin_client, orders, monkeypatch):
+    from ticketing.admin import TicketAdmin
+
+    monkeypatch.setattr(TicketAdmin, "list_per_page", 2)
+    page = listed(admin_client, "ticket")[0].content.decode()
+    assert "Select all 3 tickets" in page
+    assert "All 3 selected" in page
+    assert "of about" not in page
+
+
+@on_postgresql
+def test_select_all_says_about_an_estimated_count(admin_client, orders, monkeypatch):
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", 1)
+    response, rows = listed(admin_client, "ticket")
+    count = response.context["cl"].result_count
+    assert len(rows) == 3 and response.context["cl"].paginator.is_estimate
+    page = response.content.decode()
+    assert f"Select all of about {count} tickets" in page
+    assert f"All of about {count} selected" in page
