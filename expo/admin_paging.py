@@ -23,10 +23,16 @@ class EstimatedCountPaginator(Paginator):
     exact_up_to = 10_000
 
     is_estimate = False
+    #: A number of rows the list is known to have more than (a search's common word,
+    #: ``expo/admin_search.py``): it is not counted then, where there is an estimate.
+    more_than = None
 
     @cached_property
     def count(self):
         queryset = self.object_list.order_by()
+        if self.more_than is not None and (estimate := planner_estimate(queryset)) is not None:
+            self.is_estimate = True
+            return max(estimate, self.more_than + 1)
         counted = queryset[: self.exact_up_to + 1].count()
         if counted <= self.exact_up_to:
             return counted
@@ -83,3 +89,10 @@ class LargeListMixin:
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        paginator.more_than = getattr(request, "matches_more_than", None)
+        return paginator

@@ -7,19 +7,24 @@ reads every row of the list. Words are matched as Django matches them: every wor
 the search must be found, each in any of the fields.
 
 How a word is best found depends on how many rows have it, so each field's matches are
-first counted, up to ``few_matches`` (a count that stops there, which the field's index
-answers at once):
+first read, their keys only and no more than ``few_matches`` of them, which the field's
+index answers at once:
 
 - A word that few rows have in every field (an e-mail, a full name, a number) is looked
   up field by field, each through its own index (a trigram index on the upper-cased text
-  column for ``icontains``, the key for a number), and the list keeps the rows found by
-  any of them: at most ``few_matches`` keys a field.
+  column for ``icontains``, the key for a number), and the list keeps the rows whose
+  keys were found by any of them: a list of at most ``few_matches`` keys a field, read
+  once, which the database looks up by the primary key for the count, the page's keys
+  and its rows.
 - A word that many rows have (a common surname) is one WHERE that ORs the fields, a
-  field of another table as an ``EXISTS`` on the row's own key. The list's order index
-  is then walked with that condition and stops after a page of matches, which come
+  field of another table as an ``EXISTS`` through the relation's key. The list's order
+  index is then walked with that condition and stops after a page of matches, which come
   every few rows; collecting the hundreds of thousands of matches through the indexes
-  and sorting them would take seconds. The planner may still take the indexes where
-  they are cheaper.
+  and sorting them would take seconds. Neither is such a list counted: it is known to
+  be long, and shown with the planner's estimate (``expo/admin_paging.py``). The
+  planner may still take the indexes where they are cheaper; it knows how many rows a
+  word is in from the statistics of the trigram indexes' expressions
+  (``ticketing/migrations/0014_admin_lists_by_expo.py``).
 """
 
 import operator
@@ -43,13 +48,16 @@ class IndexedSearchMixin:
     on a number field it is left out for a word that is no number. ``"^field"`` matches
     the start; a plain field contains the word, in any letter case."""
 
-    #: More matches than this in one field make a word common (see above).
-    few_matches = 10_000
+    #: More matches than this in one field make a word common (see above). The keys of
+    #: a rare word's matches are passed to the database, at most this many a field.
+    few_matches = 2_000
 
     def get_search_results(self, request, queryset, search_term):
         search_fields = self.get_search_fields(request)
         if not (search_fields and search_term):
             return queryset, False
+        listed = queryset
+        found = None  # The keys that have every rare word so far.
         for word in smart_split(search_term):
             if word.startswith(('"', "'")) and word[0] == word[-1]:
                 word = unescape_string_literal(word)
@@ -60,12 +68,19 @@ class IndexedSearchMixin:
             }
             if not matches:
                 return queryset.none(), False
-            if any(self.matches_many(queryset, field, match) for field, match in matches.items()):
-                condition = reduce(operator.or_, map(self.condition_on_row, matches.values()))
-                queryset = queryset.filter(condition)
+            keys = set()
+            for match in matches.values():
+                if (field_keys := self.few_keys_matching(listed, match)) is None:
+                    conditions = (self.condition_on_row(*item) for item in matches.items())
+                    queryset = queryset.filter(reduce(operator.or_, conditions))
+                    # Known to be many: the list need not count them (admin_paging.py).
+                    request.matches_more_than = self.few_matches
+                    break
+                keys |= field_keys
             else:
-                keys = [queryset.filter(q).order_by().values("pk") for q in matches.values()]
-                queryset = queryset.filter(pk__in=keys[0].union(*keys[1:]))
+                found = keys if found is None else found & keys
+        if found is not None:
+            queryset = queryset.filter(pk__in=sorted(found))
         return queryset, False
 
     def condition_matching(self, field, word):
@@ -82,20 +97,26 @@ class IndexedSearchMixin:
             return Q(**{f"{field.removeprefix('^')}__istartswith": word})
         return Q(**{f"{field}__icontains": word})
 
-    def matches_many(self, queryset, field, match):
-        """Whether more than ``few_matches`` rows of the list match in ``field``. An
-        exact match finds a key or a handful of rows: it is not counted."""
-        if field.startswith("="):
-            return False
-        return queryset.filter(match).order_by()[: self.few_matches + 1].count() > (
-            self.few_matches
-        )
+    def few_keys_matching(self, listed, match):
+        """The keys of the rows of the list ``listed`` that ``match``, as a set; ``None``
+        when there are more than ``few_matches``."""
+        rows = listed.filter(match).order_by().values_list("pk", flat=True)
+        keys = list(rows[: self.few_matches + 1])  # A row of many tickets may come twice.
+        return set(keys) if len(keys) <= self.few_matches else None
 
-    def condition_on_row(self, match):
-        """``match`` as a condition that each row of the list checks by itself: a field
-        of another table as an ``EXISTS`` of the row's own key, which the database
-        answers through the keys of the tables in between."""
-        [(lookup, _value)] = match.children
-        if not self.model._meta.get_field(lookup.split(LOOKUP_SEP)[0]).is_relation:
-            return match
+    def condition_on_row(self, field, match):
+        """``match`` as a condition that each row of the list checks by itself: text of
+        another table as an ``EXISTS`` correlated through the relation's key, which the
+        database answers for one row by that key's index (or, where it is cheaper,
+        turns into a join)."""
+        [(lookup, value)] = match.children
+        name, _, rest = lookup.partition(LOOKUP_SEP)
+        relation = self.model._meta.get_field(name)
+        if field.startswith("=") or not relation.is_relation:
+            return match  # An exact key or a column of the row itself.
+        related = relation.related_model._base_manager
+        if relation.many_to_one or relation.one_to_one and relation.concrete:
+            return Q(Exists(related.filter(pk=OuterRef(relation.attname), **{rest: value})))
+        if relation.one_to_many:
+            return Q(Exists(related.filter(**{relation.field.name: OuterRef("pk"), rest: value})))
         return Q(Exists(self.model._base_manager.filter(match, pk=OuterRef("pk"))))
