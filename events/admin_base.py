@@ -82,6 +82,24 @@ class BoundedChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter by a related object that lists the objects of the user's expos.
+
+    ``RelatedOnlyFieldListFilter`` lists only the objects the listed rows refer to, which
+    it finds with a ``DISTINCT`` over the whole list: over a million tickets or five
+    million check-ins, seconds on every page. The few expos, ticket types or scan points
+    of the user's expos are read from their own small table instead, so a choice may
+    show that no row refers to yet, and no other expo's names show."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        queryset = in_scope(related._default_manager.all(), request.user, expo_path(related))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
 class OrganiserScopeMixin:
     """Keeps a model admin or an inline inside the expos the user organises.
 

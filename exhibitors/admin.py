@@ -11,10 +11,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from events.admin import EXPO_FILTER, ExpoPartAdmin
-from events.admin_base import ScopedModelAdmin, ScopedTabularInline
+from events.admin_base import ScopedModelAdmin, ScopedRelatedFilter, ScopedTabularInline
 from events.models import Expo
 from events.selectors import organised_expos
 from events.translations import TranslationsAdminMixin, translations_form
+from expo.admin_paging import LargeListMixin
 
 from . import importing, selectors, services
 from .models import Booth, BoothDay, Exhibitor, Lead, Member
@@ -186,14 +187,15 @@ class BoothAdmin(ExpoPartAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(ScopedModelAdmin):
+class LeadAdmin(LargeListMixin, ScopedModelAdmin):
     """Organisers see that leads exist, not who they are: the lead belongs to the
     exhibitor, and the visitor's details show in the exhibitor's portal only. Only the
     exhibitor's staff change or remove a lead (``services.change_lead``,
     ``services.remove_lead``), so here it is read only."""
 
     list_display = ("exhibitor", "scanned_at", "rating")
-    list_filter = ("exhibitor__expo",)
+    list_filter = (("exhibitor__expo", ScopedRelatedFilter),)
+    list_select_related = ("exhibitor",)
     fields = ("exhibitor", "scanned_at", "rating")
     readonly_fields = fields
 

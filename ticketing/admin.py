@@ -3,15 +3,23 @@ see their own expos only) and writes through ``services``: ticket types, day lim
 scan points are saved by their services, tickets cancelled by ``cancel_ticket``."""
 
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.admin import EXPO_FILTER, ExpoPartAdmin
-from events.admin_base import ScopedModelAdmin, ScopedTabularInline
+from events.admin_base import (
+    ScopedModelAdmin,
+    ScopedRelatedFilter,
+    ScopedTabularInline,
+    in_scope,
+)
 from events.models import Expo, Session
 from events.translations import TranslationsAdminMixin, translations_form
+from expo.admin_paging import LargeListMixin
+from expo.admin_search import IndexedSearchMixin
 from expo.errors import DomainError
 
 from . import services
@@ -86,11 +94,17 @@ class TicketInline(ScopedTabularInline):
     show_change_link = True
 
 
+#: The expo filter of the big lists, which reads the user's expos, not the list.
+EXPO_OF_LIST = ("expo", ScopedRelatedFilter)
+
+
 @admin.register(Order)
-class OrderAdmin(ScopedModelAdmin):
+class OrderAdmin(LargeListMixin, IndexedSearchMixin, ScopedModelAdmin):
     list_display = ["__str__", "expo", "email", "language", "created_at"]
-    list_filter = [EXPO_FILTER, "language"]
-    search_fields = ["email", "tickets__holder_name", "tickets__holder_email"]
+    list_filter = [EXPO_OF_LIST, "language"]
+    list_select_related = ["expo"]
+    # The secret of an order's private link finds it, for a visitor who sends the link.
+    search_fields = ["email", "=secret", "tickets__holder_name", "tickets__holder_email"]
     readonly_fields = ["expo", "email", "language", "created_at"]
     inlines = [TicketInline]
 
@@ -126,11 +140,12 @@ def print_badges(modeladmin, request, queryset):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ScopedModelAdmin):
+class TicketAdmin(LargeListMixin, IndexedSearchMixin, ScopedModelAdmin):
     list_display = ["__str__", "expo", "ticket_type", "day", "status", "created_at"]
-    list_filter = [EXPO_FILTER, "status", "ticket_type", "day"]
+    list_filter = [EXPO_OF_LIST, "status", ("ticket_type", ScopedRelatedFilter), "day"]
     search_fields = ["holder_name", "holder_email", "organisation", "=id"]
     list_select_related = ["expo", "ticket_type"]
+    ordering = ["-created_at", "-id"]  # newest first, through ticket_created / ticket_list_expo
     readonly_fields = [
         "expo",
         "order",
@@ -158,12 +173,14 @@ class TicketAdmin(ScopedModelAdmin):
 
 
 class BookedSessionFilter(admin.RelatedOnlyFieldListFilter):
-    """The sessions that the listed bookings (the organiser's expos') are for, by title
-    and start on the expo's clock, so that a workshop held twice shows twice."""
+    """The sessions of the organiser's expos that have bookings, by title and start on
+    the expo's clock, so that a workshop held twice shows twice. Each session is looked
+    up in the bookings' session index, not the bookings read for their sessions."""
 
     def field_choices(self, field, request, model_admin):
-        booked = model_admin.get_queryset(request).values("session_id")
-        sessions = Session.objects.filter(pk__in=booked).select_related("expo")
+        booked = SessionBooking.objects.filter(session=OuterRef("pk"))
+        sessions = in_scope(Session.objects.all(), request.user, "expo")
+        sessions = sessions.filter(Exists(booked)).select_related("expo")
         return [
             (session.pk, self._label(session)) for session in sessions.order_by("start", "title")
         ]
@@ -191,9 +208,13 @@ def download_bookings(sheet_format, description):
 
 
 @admin.register(SessionBooking)
-class SessionBookingAdmin(ScopedModelAdmin):
+class SessionBookingAdmin(LargeListMixin, IndexedSearchMixin, ScopedModelAdmin):
     list_display = ["ticket", "session", "status", "created_at"]
-    list_filter = ["status", "session__expo", ("session", BookedSessionFilter)]
+    list_filter = [
+        "status",
+        ("session__expo", ScopedRelatedFilter),
+        ("session", BookedSessionFilter),
+    ]
     actions = [
         download_bookings("xlsx", _("Download the selected bookings (Excel)")),
         download_bookings(
@@ -204,6 +225,9 @@ class SessionBookingAdmin(ScopedModelAdmin):
     ]
     search_fields = ["session__title", "ticket__holder_name"]
     list_select_related = ["ticket", "session"]
+    # Newest first, by an index of the bookings: the model's order (by session, whose
+    # own order is its start and room) sorts every booking of the season for a page.
+    ordering = ["-created_at", "-id"]
     readonly_fields = ["ticket", "session", "status", "created_at", "changed_at"]
 
     def has_add_permission(self, request):
@@ -243,7 +267,7 @@ class ScannerDeviceAdmin(ExpoPartAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ScopedModelAdmin):
+class CheckInAdmin(LargeListMixin, IndexedSearchMixin, ScopedModelAdmin):
     """The audit trail: read only. Filtered by "server would have answered", it lists the
     visitors an offline scanner let in whom the server would have refused."""
 
@@ -258,7 +282,15 @@ class CheckInAdmin(ScopedModelAdmin):
         "device",
         "user",
     ]
-    list_filter = [EXPO_FILTER, "result", "conflict", "offline", "direction", "scan_point", "day"]
+    list_filter = [
+        EXPO_OF_LIST,
+        "result",
+        "conflict",
+        "offline",
+        "direction",
+        ("scan_point", ScopedRelatedFilter),
+        "day",
+    ]
     search_fields = ["=ticket__id", "ticket__holder_name"]
     list_select_related = ["scan_point", "ticket", "device", "user"]
     date_hierarchy = "scanned_at"

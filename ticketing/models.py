@@ -249,6 +249,8 @@ class Order(models.Model):
             # find orders by address in any letter case (``email__iexact``, which
             # PostgreSQL compares as UPPER()); an address is selective enough alone.
             models.Index(Upper("email"), name="order_email_upper"),
+            # The back office lists orders newest first (and by the key among equals).
+            models.Index(fields=["created_at", "id"], name="order_created"),
         ]
 
     def __str__(self):
@@ -337,6 +339,8 @@ class Ticket(models.Model):
             models.Index(fields=["ticket_type", "-created_at", "-id"], name="ticket_list_type"),
             # The privacy commands find a holder by address in any letter case.
             models.Index(Upper("holder_email"), name="ticket_holder_email_upper"),
+            # The back office's list across expos, newest first (one expo's uses the first).
+            models.Index(fields=["created_at", "id"], name="ticket_created"),
         ]
 
     def __str__(self):
@@ -384,7 +388,11 @@ class SessionBooking(models.Model):
                 name="one_live_booking_per_ticket_and_session",
             )
         ]
-        indexes = [models.Index(fields=["session", "status"], name="booking_session_status")]
+        indexes = [
+            models.Index(fields=["session", "status"], name="booking_session_status"),
+            # The back office lists bookings newest first (and by the key among equals).
+            models.Index(fields=["created_at", "id"], name="booking_created"),
+        ]
 
     def __str__(self):
         return f"{self.ticket} → {self.session} ({self.status})"
@@ -569,7 +577,8 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["expo", "day", "result"], name="checkin_expo_day_result"),
             # The organisers' list, newest first, by cursor (``api.CheckInListView``): the
-            # expo's (also for ``since``/``until``), a scan point's, a day's and a result's.
+            # expo's (also for ``since``/``until``, and the back office's list of one
+            # expo), a scan point's, a day's and a result's.
             models.Index(fields=["expo", "-scanned_at", "-id"], name="checkin_list_expo"),
             models.Index(fields=["scan_point", "-scanned_at", "-id"], name="checkin_list_point"),
             models.Index(fields=["expo", "day", "-scanned_at", "-id"], name="checkin_list_day"),
@@ -584,6 +593,9 @@ class CheckIn(models.Model):
             models.Index(fields=["scan_point", "day"], name="checkin_point_day"),
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="checkin_user"),
             models.Index(fields=["expo"], condition=~Q(conflict=""), name="checkin_conflicts"),
+            # The back office's audit trail, newest first (and by the key among equals);
+            # its days and months are ranges of this index too.
+            models.Index(fields=["scanned_at", "id"], name="checkin_scanned"),
         ]
 
     def __str__(self):
