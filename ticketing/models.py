@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
@@ -288,8 +288,14 @@ class IdempotencyKey(models.Model):
 
 class TicketQuerySet(models.QuerySet):
     def valid_on(self, day):
-        """Tickets sold for ``day``. Their days are a JSON list of ISO dates, matched as
-        text with the quotes (``"2026-06-02"``): SQLite has no JSON containment lookup."""
+        """Tickets sold for ``day``: those whose list of days (ISO dates, fixed when sold)
+        holds it. A ticket with no list (made without registering) is not among them.
+
+        On PostgreSQL a JSONB containment (``valid_days @> '["2026-06-02"]'``), which the
+        GIN index ``ticket_valid_days`` answers and the planner can estimate; SQLite has
+        no containment lookup, so there the list is matched as text, quotes included."""
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(valid_days__contains=[day.isoformat()])
         return self.filter(valid_days__icontains=f'"{day.isoformat()}"')
 
 
