@@ -38,7 +38,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("ticketing", "0015_admin_list_indexes")]
+    dependencies = [("ticketing", "0014_admin_list_indexes")]
 
     operations = [
         TrigramExtension(),

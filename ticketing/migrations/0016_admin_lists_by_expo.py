@@ -1,7 +1,7 @@
 """An index of all tickets newest first, for the back office's list across expos (one
 expo's tickets and check-ins use the list indexes of 0012).
 
-On PostgreSQL the tables searched through trigram indexes (0016) are analysed as well:
+On PostgreSQL the tables searched through trigram indexes (0015) are analysed as well:
 ``ANALYZE`` gathers statistics of an index's expression, here ``UPPER(column)``, only
 once the index exists, and without them the planner takes any word for a rare one
 (8,000 rows of a million where a common surname is in 150,000) and chooses to collect
@@ -22,7 +22,7 @@ def analyse_searched_tables(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("events", "0014_schedule_release"),
-        ("ticketing", "0016_admin_search_trigram"),
+        ("ticketing", "0015_admin_search_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

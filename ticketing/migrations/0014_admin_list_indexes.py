@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0014_schedule_release'),
-        ('ticketing', '0014_check_in_time_brin'),
+        ('ticketing', '0013_admin_history_lookups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -29,6 +29,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ticketing", "0017_admin_lists_by_expo")]
+    dependencies = [("ticketing", "0016_admin_lists_by_expo")]
 
     operations = [migrations.RunPython(add_index, drop_index)]
