@@ -24,7 +24,7 @@ index answers at once:
   be long, and shown with the planner's estimate (``expo/admin_paging.py``). The
   planner may still take the indexes where they are cheaper; it knows how many rows a
   word is in from the statistics of the trigram indexes' expressions
-  (``ticketing/migrations/0014_admin_lists_by_expo.py``).
+  (``ticketing/migrations/0016_admin_lists_by_expo.py``).
 """
 
 import operator
